@@ -1,0 +1,1 @@
+"""Checks and preparation of the user's DataFrame before a search."""

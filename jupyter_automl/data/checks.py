@@ -1,0 +1,144 @@
+"""Checks run on the user's DataFrame before any search starts.
+
+Each check either raises a ``DataError`` naming the column and the fix, or returns
+``Finding`` records describing what it noticed and what it changed. The findings are
+shown in the text output and the panel.
+"""
+
+from __future__ import annotations
+
+import difflib
+import warnings
+from dataclasses import asdict, dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..errors import DataError, DataQualityWarning
+
+INFO = "info"
+WARNING = "warning"
+
+# Fewest rows left after dropping missing targets that a search will accept.
+MIN_ROWS = 10
+
+
+@dataclass(frozen=True)
+class Finding:
+    """Something a data check noticed, and what was done about it."""
+
+    kind: str
+    column: Any
+    severity: str
+    message: str
+    fix: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        record = asdict(self)
+        record["column"] = None if self.column is None else str(self.column)
+        return record
+
+
+@dataclass
+class PreparedData:
+    """Features and target split from the user's frame, with what the checks found."""
+
+    X: pd.DataFrame
+    y: pd.Series
+    target: Any
+    findings: list[Finding]
+
+
+def prepare(df: Any, target: Any, *, drop_missing_target: bool = True) -> PreparedData:
+    """Check ``df`` and split it into features ``X`` and target ``y``.
+
+    Raises ``DataError`` before any search starts when the frame cannot be used.
+    """
+    check_frame(df)
+    check_target_column(df, target)
+    findings: list[Finding] = []
+    df, dropped = _drop_missing_target(df, target, drop_missing_target)
+    findings.extend(dropped)
+    if len(df) < MIN_ROWS:
+        raise DataError(
+            f"only {len(df)} rows have a target value; at least {MIN_ROWS} are needed to train "
+            "and evaluate a model"
+        )
+    X = df.drop(columns=[target])
+    if X.shape[1] == 0:
+        raise DataError(f"the DataFrame has no columns besides the target {target!r}")
+    for finding in findings:
+        warnings.warn(finding.message, DataQualityWarning, stacklevel=3)
+    return PreparedData(X=X, y=df[target], target=target, findings=findings)
+
+
+def check_frame(df: Any) -> None:
+    """Raise ``DataError`` unless ``df`` is a non-empty DataFrame with unique column names."""
+    if not isinstance(df, pd.DataFrame):
+        raise DataError(
+            f"expected a pandas DataFrame, got {type(df).__name__}; "
+            "wrap it with pd.DataFrame(...) first"
+        )
+    if df.empty:
+        raise DataError(f"the DataFrame is empty (shape {df.shape})")
+    duplicated = df.columns[df.columns.duplicated()].unique().tolist()
+    if duplicated:
+        names = ", ".join(repr(name) for name in duplicated)
+        raise DataError(
+            f"duplicate column names: {names}; rename them so each name is unique, "
+            "for example df.columns = [...] or pd.concat(..., keys=[...])"
+        )
+
+
+def check_target_column(df: pd.DataFrame, target: Any) -> None:
+    """Raise ``DataError`` unless ``target`` names exactly one column of ``df``."""
+    if target in df.columns:
+        return
+    suggestion = closest_column(target, df.columns)
+    hint = f"; did you mean {suggestion!r}?" if suggestion is not None else ""
+    shown = ", ".join(repr(c) for c in list(df.columns)[:10])
+    more = ", ..." if df.shape[1] > 10 else ""
+    raise DataError(f"target column {target!r} not found{hint} Columns: {shown}{more}")
+
+
+def closest_column(name: Any, columns: Any) -> Any:
+    """Return the column most similar to ``name`` (ignoring case), or None."""
+    by_text = {str(column).lower(): column for column in columns}
+    matches = difflib.get_close_matches(str(name).lower(), list(by_text), n=1, cutoff=0.6)
+    return by_text[matches[0]] if matches else None
+
+
+def _drop_missing_target(
+    df: pd.DataFrame, target: Any, drop: bool
+) -> tuple[pd.DataFrame, list[Finding]]:
+    missing = missing_target_mask(df[target])
+    count = int(missing.sum())
+    if count == 0:
+        return df, []
+    rows = ", ".join(repr(label) for label in df.index[missing][:5])
+    more = ", ..." if count > 5 else ""
+    what = f"{count} of {len(df)} rows have no usable target value (missing, empty or infinite) at index {rows}{more}"
+    if not drop:
+        raise DataError(f"{what}; remove those rows or pass drop_missing_target=True")
+    finding = Finding(
+        kind="missing_target",
+        column=target,
+        severity=WARNING,
+        message=f"{what}; these rows were dropped. Pass drop_missing_target=False to raise instead.",
+        fix="dropped rows",
+    )
+    return df.loc[~missing], [finding]
+
+
+def missing_target_mask(y: pd.Series) -> pd.Series:
+    """Mark target values that cannot be learned from: missing, empty text or infinite."""
+    mask = y.isna()
+    if pd.api.types.is_numeric_dtype(y.dtype) and not pd.api.types.is_bool_dtype(y.dtype):
+        values = pd.to_numeric(y, errors="coerce").astype("float64")
+        mask = mask | ~np.isfinite(values.fillna(0.0))
+    elif pd.api.types.is_object_dtype(y.dtype) or pd.api.types.is_string_dtype(y.dtype):
+        text = y.astype("object")
+        blank = text.map(lambda value: isinstance(value, str) and value.strip() == "")
+        mask = mask | blank.astype(bool)
+    return mask.astype(bool)

@@ -1,0 +1,45 @@
+"""Exceptions and warning categories raised by jupyter_automl.
+
+Every exception is also a built-in type, so callers can catch ``ValueError`` or
+``RuntimeError`` without importing this module::
+
+    AutoMLError
+    ├── DataError(ValueError)        the DataFrame or target cannot be used as given
+    ├── ConfigError(ValueError)      an option has an invalid value
+    ├── BudgetError(RuntimeError)    the time budget ended before any model was trained
+    └── SchemaError(ValueError)      rows passed to predict do not match the training columns
+"""
+
+from __future__ import annotations
+
+
+class AutoMLError(Exception):
+    """Base class of every error raised by jupyter_automl."""
+
+
+class DataError(AutoMLError, ValueError):
+    """The DataFrame or its target column cannot be used as given."""
+
+
+class ConfigError(AutoMLError, ValueError):
+    """An option such as ``metric``, ``task`` or ``time_budget`` is invalid."""
+
+
+class BudgetError(AutoMLError, RuntimeError):
+    """The search ended before any model finished training."""
+
+
+class SchemaError(AutoMLError, ValueError):
+    """Rows passed to ``predict`` do not have the columns the model was trained on."""
+
+
+class AutoMLWarning(UserWarning):
+    """Base class of every warning issued by jupyter_automl."""
+
+
+class DataQualityWarning(AutoMLWarning):
+    """The data was changed or needs attention, for example rows dropped for a missing target."""
+
+
+class BudgetWarning(AutoMLWarning):
+    """The time budget was adjusted or is likely too small for a good model."""

@@ -1,0 +1,252 @@
+"""The ``%automl`` line magic.
+
+    %automl df target="y" time_budget=60 metric="roc_auc" as_="model_result"
+
+The line is read raw, so column names with spaces, ``$`` or braces reach the code
+exactly; only the expression before the first ``name=`` option is evaluated, in the
+user's namespace.
+"""
+
+from __future__ import annotations
+
+import ast
+import difflib
+import io
+import tokenize
+from dataclasses import dataclass, field
+from typing import Any
+
+from IPython.core.error import UsageError
+from IPython.core.magic import Magics, line_magic, magics_class, no_var_expand
+
+from .errors import AutoMLError
+from .progress import TextProgress
+from .run import Run, last_run
+from .search.events import SearchFinished
+
+DEFAULT_RESULT_NAME = "automl_result"
+
+# Options accepted on the line, with the keyword they become for ``Run``.
+RUN_OPTIONS = {
+    "target",
+    "time_budget",
+    "metric",
+    "task",
+    "max_trials",
+    "holdout",
+    "random_state",
+    "learners",
+    "run_dir",
+    "drop_missing_target",
+}
+MAGIC_OPTIONS = {"as_", "wait"}
+
+
+@dataclass
+class MagicLine:
+    """A parsed ``%automl`` line: the data expression and the options after it."""
+
+    expression: str
+    options: dict[str, Any] = field(default_factory=dict)
+
+
+def parse_line(line: str) -> MagicLine:
+    """Split ``line`` into the data expression and ``name=value`` options.
+
+    An option starts at a top-level ``name=`` (outside brackets, not ``==``). Its
+    value is a Python literal, or a bare word taken as text (``task=binary``).
+    """
+    text = line.strip()
+    if not text:
+        raise UsageError('missing DataFrame; usage: %automl df target="column" [time_budget=60]')
+    starts = _option_starts(text)
+    expression = text[: starts[0]].strip() if starts else text
+    if not expression:
+        raise UsageError('missing DataFrame before the options; usage: %automl df target="column"')
+    options: dict[str, Any] = {}
+    bounds = starts + [len(text)]
+    for begin, end in zip(bounds, bounds[1:]):
+        name, _, raw_value = text[begin:end].partition("=")
+        name = name.strip()
+        options[name] = _parse_value(name, raw_value.strip())
+    return MagicLine(expression, options)
+
+
+def _option_starts(text: str) -> list[int]:
+    """Return the offsets in ``text`` where each top-level ``name=`` option begins."""
+    line_offsets = [0]
+    for line in text.splitlines(keepends=True):
+        line_offsets.append(line_offsets[-1] + len(line))
+    try:
+        tokens = list(tokenize.generate_tokens(io.StringIO(text).readline))
+    except (tokenize.TokenError, SyntaxError, IndentationError) as error:
+        raise UsageError(f"cannot read the %automl line: {error}") from None
+    starts = []
+    depth = 0
+    for previous, token in zip(tokens, tokens[1:]):
+        if token.type == tokenize.OP and token.string in "([{":
+            depth += 1
+        elif token.type == tokenize.OP and token.string in ")]}":
+            depth -= 1
+        elif (
+            depth == 0
+            and token.type == tokenize.OP
+            and token.string == "="
+            and previous.type == tokenize.NAME
+        ):
+            row, column = previous.start
+            offset = line_offsets[row - 1] + column
+            if offset > 0 and not text[offset - 1].isspace():
+                continue  # part of an expression such as df.x=..., not an option
+            starts.append(offset)
+    return starts
+
+
+def _parse_value(name: str, raw: str) -> Any:
+    if not raw:
+        raise UsageError(f"option {name}= has no value; for example {name}=60 or {name}=\"text\"")
+    try:
+        return ast.literal_eval(raw)
+    except (ValueError, SyntaxError):
+        pass
+    if raw.isidentifier():
+        return raw
+    raise UsageError(
+        f"cannot read the value of {name}={raw}; quote text, for example {name}=\"{raw}\""
+    )
+
+
+@magics_class
+class AutoMLMagics(Magics):
+    """Holds ``%automl``; registered by ``%load_ext jupyter_automl``."""
+
+    @no_var_expand
+    @line_magic
+    def automl(self, line: str) -> None:
+        """Search for the best model of a DataFrame column with FLAML.
+
+        Usage::
+
+            %automl df target="price" [time_budget=60] [metric="rmse"] [task="regression"]
+                    [max_trials=50] [holdout=0.2] [random_state=0] [learners=["lgbm", "rf"]]
+                    [run_dir="automl_runs"] [drop_missing_target=True]
+                    [as_="automl_result"] [wait=True]
+
+        ``df`` is any expression that gives a DataFrame, such as ``df[df.x > 0]``.
+        The search runs in the background with a live panel; in a terminal, a script
+        or a notebook executed without a browser it waits and prints progress
+        (``wait=True`` forces this, ``wait=False`` forbids it). When it ends, the
+        ``Result`` is stored in the variable named by ``as_`` (default
+        ``automl_result``). ``jupyter_automl.last_run()`` returns the running search,
+        with ``stop()`` and ``extend(seconds)``.
+
+        Text options may be written without quotes when they are single words
+        (``task=binary``). ``time_budget`` takes seconds or text such as "2m".
+        """
+        parsed = parse_line(line)
+        options = dict(parsed.options)
+        unknown = sorted(set(options) - RUN_OPTIONS - MAGIC_OPTIONS)
+        if unknown:
+            raise UsageError(_unknown_option_message(unknown[0]))
+        if "target" not in options:
+            raise UsageError('missing target; usage: %automl df target="column"')
+        result_name = options.pop("as_", DEFAULT_RESULT_NAME)
+        if not isinstance(result_name, str) or not result_name.isidentifier():
+            raise UsageError(f"as_={result_name!r} is not a valid variable name")
+        wait = options.pop("wait", None)
+        df = self._evaluate(parsed.expression)
+        target = options.pop("target")
+        try:
+            run = Run(df, target, data_name=parsed.expression, **options)
+        except AutoMLError as error:
+            raise UsageError(str(error)) from None
+        if wait is None:
+            wait = not _has_widget_frontend(self.shell)
+        if wait:
+            self._run_blocking(run, result_name)
+        else:
+            self._run_in_background(run, result_name)
+
+    def _evaluate(self, expression: str) -> Any:
+        namespace = self.shell.user_ns
+        try:
+            return eval(expression, namespace)  # noqa: S307 - the user's own expression
+        except NameError as error:
+            name = getattr(error, "name", None) or str(error)
+            close = difflib.get_close_matches(
+                str(name), [key for key in namespace if not key.startswith("_")], n=1
+            )
+            hint = f"; did you mean {close[0]!r}?" if close else ""
+            raise UsageError(f"name {name!r} is not defined{hint}") from None
+        except Exception as error:
+            raise UsageError(f"cannot evaluate {expression!r}: {type(error).__name__}: {error}") from None
+
+    def _run_blocking(self, run: Run, result_name: str) -> None:
+        printer = TextProgress(run)
+        run.add_listener(printer)
+        run.start()
+        try:
+            result = run.wait(on_poll=printer.flush)
+        except AutoMLError as error:
+            raise UsageError(str(error)) from None
+        self.shell.user_ns[result_name] = result
+        print(f"Result stored in {result_name!r}; predict with {result_name}.model.predict(rows).")
+
+    def _run_in_background(self, run: Run, result_name: str) -> None:
+        from .panel import show_panel
+
+        shell = self.shell
+
+        def store_result(event: Any) -> None:
+            result = getattr(event, "result", None)
+            if result is not None:
+                shell.user_ns[result_name] = result
+
+        run.add_listener(lambda event: store_result(event) if isinstance(event, SearchFinished) else None)
+        show_panel(run, result_name)
+        _stop_on_interrupt(shell)
+        run.start()
+
+
+def _unknown_option_message(name: str) -> str:
+    known = sorted(RUN_OPTIONS | MAGIC_OPTIONS)
+    close = difflib.get_close_matches(name, known, n=1)
+    hint = f"did you mean {close[0]}=? " if close else ""
+    return f"unknown option {name}=; {hint}Options: {', '.join(known)}"
+
+
+def _has_widget_frontend(shell: Any) -> bool:
+    """Guess whether the current cell runs in a front-end that renders widgets.
+
+    A kernel driven by JupyterLab, Notebook 7 or VS Code allows stdin requests;
+    nbclient, papermill and other headless executors do not. Terminal IPython has
+    no kernel at all.
+    """
+    kernel = getattr(shell, "kernel", None)
+    if kernel is None:
+        return False
+    return bool(getattr(kernel, "_allow_stdin", False))
+
+
+def _stop_on_interrupt(shell: Any) -> None:
+    """Make the kernel's interrupt stop the latest run while the kernel is otherwise idle.
+
+    ipykernel 7 ignores SIGINT between cells and, after each cell, restores the
+    handler it saved before the cell (``saved_sigint_handler``). Replacing that saved
+    handler installs ours once this cell ends; it stops the run if one is going and
+    otherwise ignores the signal, as the kernel would.
+    """
+    kernel = getattr(shell, "kernel", None)
+    if kernel is None or not hasattr(kernel, "saved_sigint_handler"):
+        return
+
+    def handle_interrupt(signum: int, frame: Any) -> None:
+        run = last_run()
+        if run is not None and not run.done:
+            run.stop("interrupt")
+
+    kernel.saved_sigint_handler = handle_interrupt
+
+
+def register(shell: Any) -> None:
+    shell.register_magics(AutoMLMagics)

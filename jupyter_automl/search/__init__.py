@@ -1,0 +1,1 @@
+"""The search engine: the only package that talks to FLAML."""

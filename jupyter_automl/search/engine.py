@@ -1,0 +1,244 @@
+"""Run one FLAML search in a background thread and publish every finished trial.
+
+FLAML 2.8 has neither a trial callback nor a stop method. This module relies on
+two of its behaviours, each checked by the tests:
+
+* with ``log_type="all"`` FLAML appends one JSON line per finished trial to
+  ``log_file_name`` and flushes it, so a monitor thread can read trials live;
+* its sequential search loop re-reads ``AutoML._state.time_budget`` before every
+  trial, so lowering that value ends the search after the running trial (this is
+  how ``stop`` and the final-refit reserve work), and raising it extends the search.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from ..metrics import REGRESSION, Metric, flaml_metric_name
+from .events import Trial
+from .flaml_log import FlamlLogRecorder, route_flaml_log
+
+logger = logging.getLogger(__name__)
+
+# How often the monitor thread reads the trial log and adjusts the budget, in seconds.
+POLL_INTERVAL = 0.1
+# Seconds kept free at the end of the budget for scoring the holdout and saving the run.
+FINISH_RESERVE = 0.3
+# FLAML's number of folds when it chooses cross-validation for small data.
+FLAML_CV_FOLDS = 5
+
+
+@dataclass
+class SearchSpec:
+    """Everything FLAML needs for one search besides the data."""
+
+    task: str
+    metric: Metric
+    time_budget: float
+    log_path: Path
+    max_trials: int | None = None
+    random_state: int = 0
+    estimator_list: list[str] | str = "auto"
+    starting_points: dict[str, Any] | str = "static"
+    n_jobs: int = -1
+    early_stop: bool = True
+    extra_fit_kwargs: dict[str, Any] = field(default_factory=dict)
+
+
+class FlamlSearch:
+    """One FLAML ``fit`` on a background thread, with live trials, stop and a deadline.
+
+    ``deadline`` is an absolute ``time.time()`` by which the whole fit, final refit
+    included, should have returned. The monitor lowers FLAML's search budget so that
+    the refit of the best model found so far still fits before the deadline.
+    """
+
+    def __init__(
+        self,
+        spec: SearchSpec,
+        X_train: pd.DataFrame,
+        y_train: pd.Series,
+        on_trial: Callable[[Trial], None],
+        *,
+        first_index: int = 0,
+        time_offset: float = 0.0,
+        best_loss: float = float("inf"),
+    ) -> None:
+        from flaml import AutoML  # imported here: loading FLAML takes about a second
+
+        self.spec = spec
+        self.automl = AutoML()
+        self.log_recorder = FlamlLogRecorder()
+        self.error: BaseException | None = None
+        self.trials: list[Trial] = []
+        self._X_train = X_train
+        self._y_train = y_train
+        self._on_trial = on_trial
+        self._next_index = first_index
+        self._time_offset = time_offset
+        self._best_loss = best_loss
+        self._stop_requested = threading.Event()
+        self._finished = threading.Event()
+        self._deadline = 0.0
+        self._started_at = 0.0
+        self._log_position = 0
+        self._partial_line = ""
+        self._fit_thread = threading.Thread(target=self._fit, name="jupyter-automl-fit", daemon=True)
+        self._monitor_thread = threading.Thread(
+            target=self._monitor, name="jupyter-automl-monitor", daemon=True
+        )
+
+    # -- control ---------------------------------------------------------------
+
+    def start(self, deadline: float) -> None:
+        self._deadline = deadline
+        self._started_at = time.time()
+        self._fit_thread.start()
+        self._monitor_thread.start()
+
+    def request_stop(self) -> None:
+        """End the search after the running trial; the best model is still refitted."""
+        self._stop_requested.set()
+
+    def set_deadline(self, deadline: float) -> None:
+        self._deadline = deadline
+
+    @property
+    def deadline(self) -> float:
+        return self._deadline
+
+    @property
+    def stop_requested(self) -> bool:
+        return self._stop_requested.is_set()
+
+    def join(self, timeout: float | None = None) -> bool:
+        """Wait for the fit and the monitor to end; return True when both have."""
+        self._fit_thread.join(timeout)
+        if self._fit_thread.is_alive():
+            return False
+        self._monitor_thread.join(timeout)
+        return not self._monitor_thread.is_alive()
+
+    @property
+    def running(self) -> bool:
+        return self._fit_thread.is_alive() or self._monitor_thread.is_alive()
+
+    @property
+    def has_model(self) -> bool:
+        return getattr(self.automl, "_trained_estimator", None) is not None
+
+    # -- threads ---------------------------------------------------------------
+
+    def _fit(self) -> None:
+        spec = self.spec
+        self.log_recorder.watch_thread(threading.get_ident())
+        budget = max(self._deadline - time.time() - FINISH_RESERVE, 0.1)
+        try:
+            with route_flaml_log(self.log_recorder):
+                self.automl.fit(
+                    X_train=self._X_train,
+                    y_train=self._y_train,
+                    task="regression" if spec.task == REGRESSION else "classification",
+                    metric=flaml_metric_name(spec.metric, spec.task),
+                    time_budget=budget,
+                    max_iter=spec.max_trials,
+                    log_file_name=str(spec.log_path),
+                    log_type="all",
+                    seed=spec.random_state,
+                    estimator_list=spec.estimator_list,
+                    starting_points=spec.starting_points,
+                    n_jobs=spec.n_jobs,
+                    early_stop=spec.early_stop,
+                    model_history=False,
+                    verbose=3,
+                    **spec.extra_fit_kwargs,
+                )
+        except BaseException as error:  # re-raised by the caller from the run's thread
+            self.error = error
+            logger.warning("FLAML fit failed: %r", error)
+        finally:
+            self._finished.set()
+
+    def _monitor(self) -> None:
+        while not self._finished.wait(POLL_INTERVAL):
+            self._read_new_trials()
+            self._apply_budget()
+        self._read_new_trials()
+
+    # -- trial log -------------------------------------------------------------
+
+    def _read_new_trials(self) -> None:
+        path = self.spec.log_path
+        if not path.exists():
+            return
+        with open(path, encoding="utf-8") as log:
+            log.seek(self._log_position)
+            chunk = log.read()
+            self._log_position = log.tell()
+        if not chunk:
+            return
+        text = self._partial_line + chunk
+        lines = text.split("\n")
+        self._partial_line = lines.pop()  # an unfinished last line waits for the next read
+        for line in lines:
+            if line.strip():
+                self._handle_record(json.loads(line))
+
+    def _handle_record(self, record: dict[str, Any]) -> None:
+        if "learner" not in record:
+            return  # FLAML's closing checkpoint line names only the best record
+        loss = float(record["validation_loss"])
+        is_best = loss < self._best_loss
+        self._best_loss = min(self._best_loss, loss)
+        config = dict(record.get("config") or {})
+        config.pop("FLAML_sample_size", None)
+        trial = Trial(
+            index=self._next_index,
+            learner=str(record["learner"]),
+            config=config,
+            loss=loss,
+            metric_value=self.spec.metric.loss_to_value(loss),
+            cost=float(record["trial_time"]),
+            wall_time=self._time_offset + (time.time() - self._started_at),
+            sample_size=int(record.get("sample_size") or len(self._X_train)),
+            best_loss=self._best_loss,
+            is_best=is_best,
+        )
+        self._next_index += 1
+        self.trials.append(trial)
+        self._on_trial(trial)
+
+    # -- budget ----------------------------------------------------------------
+
+    def _apply_budget(self) -> None:
+        state = getattr(self.automl, "_state", None)
+        flaml_start = getattr(self.automl, "_start_time_flag", None)
+        current = getattr(state, "time_budget", None)
+        if state is None or flaml_start is None or current is None or current < 0:
+            return  # fit has not reached the search yet, or FLAML is in its final refit
+        if self._stop_requested.is_set():
+            wanted = 0.0
+        else:
+            search_end = self._deadline - self._refit_reserve()
+            wanted = max(search_end - flaml_start, 0.0)
+        if abs(current - wanted) > 0.05:
+            state.time_budget = wanted
+
+    def _refit_reserve(self) -> float:
+        """Estimate the seconds needed after the search: FLAML's final refit, then scoring."""
+        best = min(self.trials, key=lambda trial: trial.loss, default=None)
+        if best is None:
+            return FINISH_RESERVE
+        estimate = best.cost * len(self._X_train) / max(best.sample_size, 1)
+        if getattr(self.automl._state, "eval_method", None) == "cv":
+            estimate /= FLAML_CV_FOLDS - 1
+        return 1.2 * estimate + FINISH_RESERVE
