@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .data.steps import Step, apply_steps
 from .errors import DataQualityWarning, SchemaError
 from .metrics import REGRESSION
 
@@ -19,9 +20,10 @@ class Model:
     minus the target). Columns may come in any order; extra columns are ignored with
     a ``DataQualityWarning``; a missing column raises ``SchemaError``.
 
-    ``transformer`` is FLAML's fitted data transformer, ``estimator`` FLAML's fitted
-    estimator wrapper, and ``label_encoder`` maps the learner's integer classes back
-    to the original labels (None for regression).
+    ``steps`` are the data checks' fixes, applied first; ``transformer`` is FLAML's
+    fitted data transformer, ``estimator`` FLAML's fitted estimator wrapper, and
+    ``label_encoder`` maps the learner's integer classes back to the original labels
+    (None for regression).
     """
 
     def __init__(
@@ -33,8 +35,10 @@ class Model:
         estimator: Any,
         transformer: Any,
         label_encoder: Any | None,
+        steps: list[Step] | None = None,
     ) -> None:
         self.task = task
+        self.steps = list(steps or [])
         self.feature_names_in_ = list(feature_names)
         self.learner = learner
         self.estimator = estimator
@@ -42,7 +46,9 @@ class Model:
         self.label_encoder = label_encoder
 
     @classmethod
-    def from_flaml(cls, automl: Any, task: str, feature_names: list[Any]) -> Model:
+    def from_flaml(
+        cls, automl: Any, task: str, feature_names: list[Any], steps: list[Step] | None = None
+    ) -> Model:
         """Take the fitted parts out of a finished ``flaml.AutoML``, leaving its data behind."""
         return cls(
             task=task,
@@ -51,6 +57,7 @@ class Model:
             estimator=automl.model,
             transformer=automl._transformer,
             label_encoder=automl._label_transformer,
+            steps=steps,
         )
 
     @property
@@ -76,7 +83,7 @@ class Model:
         return np.asarray(self.estimator.predict_proba(self._transform(X)))
 
     def _transform(self, X: pd.DataFrame) -> Any:
-        return self.transformer.transform(self.check_columns(X))
+        return self.transformer.transform(apply_steps(self.steps, self.check_columns(X)))
 
     def check_columns(self, X: Any) -> pd.DataFrame:
         """Return ``X`` with exactly the training columns, in training order."""

@@ -101,7 +101,11 @@ class Run:
         else:
             self.time_budget = parse_time_budget(time_budget)
             self.budget_message = ""
-        self.split = split_holdout(prepared.X, prepared.y, self.task, holdout, self.random_state)
+        self.steps = prepared.steps
+        self.split = split_holdout(
+            prepared.features(), prepared.y, self.task, holdout, self.random_state
+        )
+        self.X_holdout_raw = prepared.X.loc[self.split.X_holdout.index]
         self.holdout_fraction = holdout
         self.findings: list[Finding] = prepared.findings + self.split.findings
         self.learners = learners
@@ -357,10 +361,10 @@ class Run:
                 previous.best_loss,
             )
         else:
-            model = Model.from_flaml(automl, self.task, self.feature_names)
+            model = Model.from_flaml(automl, self.task, self.feature_names, self.steps)
             best_learner, best_config = automl.best_estimator, dict(automl.best_config)
         self._warm_start = dict(automl.best_config_per_estimator)
-        scores = evaluate(model, self.split.X_holdout, self.split.y_holdout, self.task, self.metric.name)
+        scores = evaluate(model, self.X_holdout_raw, self.split.y_holdout, self.task, self.metric.name)
         runfolder.save_model(self.run_dir, model)
         status = STOPPED if self._stop_reason else DONE
         return Result(

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import DataError, DataQualityWarning
+from .steps import Step, apply_steps
 
 INFO = "info"
 WARNING = "warning"
@@ -42,12 +43,21 @@ class Finding:
 
 @dataclass
 class PreparedData:
-    """Features and target split from the user's frame, with what the checks found."""
+    """Features and target split from the user's frame, with what the checks found.
+
+    ``X`` has the user's columns; ``steps`` are the fixes to apply to it (and to
+    every frame passed to ``predict``) before it reaches the learners.
+    """
 
     X: pd.DataFrame
     y: pd.Series
     target: Any
     findings: list[Finding]
+    steps: list[Step]
+
+    def features(self) -> pd.DataFrame:
+        """Return ``X`` with every step applied."""
+        return apply_steps(self.steps, self.X)
 
 
 def prepare(df: Any, target: Any, *, drop_missing_target: bool = True) -> PreparedData:
@@ -70,7 +80,7 @@ def prepare(df: Any, target: Any, *, drop_missing_target: bool = True) -> Prepar
         raise DataError(f"the DataFrame has no columns besides the target {target!r}")
     for finding in findings:
         warnings.warn(finding.message, DataQualityWarning, stacklevel=3)
-    return PreparedData(X=X, y=df[target], target=target, findings=findings)
+    return PreparedData(X=X, y=df[target], target=target, findings=findings, steps=[])
 
 
 def check_frame(df: Any) -> None:
