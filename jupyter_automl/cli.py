@@ -41,7 +41,9 @@ def _build_parser() -> argparse.ArgumentParser:
     run = commands.add_parser("run", help="search a model for a column of a CSV or Parquet file")
     run.add_argument("path", type=Path, help="a .csv, .csv.gz or .parquet file")
     run.add_argument("--target", required=True, help="the column to predict")
-    run.add_argument("--task", choices=["binary", "multiclass", "regression"], help="override the inferred task")
+    run.add_argument(
+        "--task", choices=["binary", "multiclass", "regression"], help="override the inferred task"
+    )
     _add_search_options(run, default_budget=None)
     return parser
 
@@ -51,19 +53,36 @@ def _add_search_options(parser: argparse.ArgumentParser, default_budget: float |
         "--time-budget",
         default=default_budget,
         help="seconds for the whole run, final refit included, or text such as 2m "
-        + (f"(default {default_budget:g})" if default_budget else "(default: chosen from the data size)"),
+        + (
+            f"(default {default_budget:g})"
+            if default_budget
+            else "(default: chosen from the data size)"
+        ),
     )
-    parser.add_argument("--metric", help="metric to optimise (default: ROC AUC, log loss or R2 by task)")
+    parser.add_argument(
+        "--metric", help="metric to optimise (default: ROC AUC, log loss or R2 by task)"
+    )
     parser.add_argument("--max-trials", type=int, help="stop after this many trials")
-    parser.add_argument("--random-state", type=int, default=0, help="seed of the holdout split and the search (default 0)")
-    parser.add_argument("--run-dir", default="automl_runs", help="parent folder of the run folder (default ./automl_runs)")
+    parser.add_argument(
+        "--random-state",
+        type=int,
+        default=0,
+        help="seed of the holdout split and the search (default 0)",
+    )
+    parser.add_argument(
+        "--run-dir",
+        default="automl_runs",
+        help="parent folder of the run folder (default ./automl_runs)",
+    )
 
 
 def _demo(args: argparse.Namespace) -> int:
     from .datasets import ADULT_TARGET, load_adult
 
     df = load_adult()
-    print(f"Adult census data: {df.shape[0]:,} rows x {df.shape[1]:,} columns; predicting {ADULT_TARGET!r}.")
+    print(
+        f"Adult census data: {df.shape[0]:,} rows x {df.shape[1]:,} columns; predicting {ADULT_TARGET!r}."
+    )
     return _search(df, ADULT_TARGET, args, data_name="adult")
 
 

@@ -104,7 +104,7 @@ def _option_starts(text: str) -> list[int]:
 
 def _parse_value(name: str, raw: str) -> Any:
     if not raw:
-        raise UsageError(f"option {name}= has no value; for example {name}=60 or {name}=\"text\"")
+        raise UsageError(f'option {name}= has no value; for example {name}=60 or {name}="text"')
     try:
         return ast.literal_eval(raw)
     except (ValueError, SyntaxError):
@@ -112,7 +112,7 @@ def _parse_value(name: str, raw: str) -> Any:
     if raw.isidentifier():
         return raw
     raise UsageError(
-        f"cannot read the value of {name}={raw}; quote text, for example {name}=\"{raw}\""
+        f'cannot read the value of {name}={raw}; quote text, for example {name}="{raw}"'
     )
 
 
@@ -179,7 +179,9 @@ class AutoMLMagics(Magics):
             hint = f"; did you mean {close[0]!r}?" if close else ""
             raise UsageError(f"name {name!r} is not defined{hint}") from None
         except Exception as error:
-            raise UsageError(f"cannot evaluate {expression!r}: {type(error).__name__}: {error}") from None
+            raise UsageError(
+                f"cannot evaluate {expression!r}: {type(error).__name__}: {error}"
+            ) from None
 
     def _run_blocking(self, run: Run, result_name: str) -> None:
         printer = TextProgress(run)
@@ -202,7 +204,9 @@ class AutoMLMagics(Magics):
             if result is not None:
                 shell.user_ns[result_name] = result
 
-        run.add_listener(lambda event: store_result(event) if isinstance(event, SearchFinished) else None)
+        run.add_listener(
+            lambda event: store_result(event) if isinstance(event, SearchFinished) else None
+        )
         show_panel(run, result_name)
         _stop_on_interrupt(shell)
         run.start()

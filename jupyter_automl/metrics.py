@@ -134,9 +134,7 @@ def resolve_metric(name: str | None, task: str) -> Metric:
     metric = METRICS[key]
     if task not in metric.tasks:
         choices = ", ".join(m for m in METRICS if task in METRICS[m].tasks)
-        raise ConfigError(
-            f"metric {name!r} does not apply to a {task} task; use one of: {choices}"
-        )
+        raise ConfigError(f"metric {name!r} does not apply to a {task} task; use one of: {choices}")
     return metric
 
 

@@ -134,7 +134,9 @@ class Result:
             f"<tr><td>{html.escape(METRICS[name].label)}</td><td>{value:.4g}</td></tr>"
             for name, value in self.holdout_metrics.items()
         )
-        board = self.leaderboard.drop(columns=["best_config"]).to_html(index=False, float_format="%.4g")
+        board = self.leaderboard.drop(columns=["best_config"]).to_html(
+            index=False, float_format="%.4g"
+        )
         return (
             f"<p><b>{html.escape(self.task)}</b> model for <code>{html.escape(repr(self.target))}</code>: "
             f"<b>{html.escape(self.best_learner)}</b>, {html.escape(self.describe_holdout())}; "
@@ -149,7 +151,9 @@ class Result:
             "task_reason": self.task_reason,
             "metric": self.metric.name,
             "metric_direction": self.metric.direction,
-            "target": self.target if isinstance(self.target, (str, int, float)) else str(self.target),
+            "target": self.target
+            if isinstance(self.target, (str, int, float))
+            else str(self.target),
             "feature_names": [str(name) for name in self.feature_names],
             "holdout_score": self.holdout_score,
             "holdout_metrics": self.holdout_metrics,

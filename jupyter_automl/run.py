@@ -260,7 +260,9 @@ class Run:
         self._launch(time.time() + extra)
         return self
 
-    def wait(self, timeout: float | None = None, on_poll: Callable[[], None] | None = None) -> Result:
+    def wait(
+        self, timeout: float | None = None, on_poll: Callable[[], None] | None = None
+    ) -> Result:
         """Block until the run ends and return its ``Result``.
 
         A KeyboardInterrupt while waiting stops the search and keeps waiting for the
@@ -313,7 +315,10 @@ class Run:
             best_loss=best.loss if best else math.inf,
         )
         self._thread = threading.Thread(
-            target=self._execute, args=(self._search, deadline), name="jupyter-automl-run", daemon=True
+            target=self._execute,
+            args=(self._search, deadline),
+            name="jupyter-automl-run",
+            daemon=True,
         )
         self._thread.start()
 
@@ -364,7 +369,9 @@ class Run:
             model = Model.from_flaml(automl, self.task, self.feature_names, self.steps)
             best_learner, best_config = automl.best_estimator, dict(automl.best_config)
         self._warm_start = dict(automl.best_config_per_estimator)
-        scores = evaluate(model, self.X_holdout_raw, self.split.y_holdout, self.task, self.metric.name)
+        scores = evaluate(
+            model, self.X_holdout_raw, self.split.y_holdout, self.task, self.metric.name
+        )
         runfolder.save_model(self.run_dir, model)
         status = STOPPED if self._stop_reason else DONE
         return Result(

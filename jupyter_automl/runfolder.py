@@ -107,7 +107,9 @@ def load_run(path: str | os.PathLike[str]) -> Result:
     run_dir = Path(path)
     summary_path = run_dir / SUMMARY_FILE
     if not summary_path.exists():
-        raise FileNotFoundError(f"no {SUMMARY_FILE} in {run_dir}; is this a jupyter_automl run folder?")
+        raise FileNotFoundError(
+            f"no {SUMMARY_FILE} in {run_dir}; is this a jupyter_automl run folder?"
+        )
     summary = json.loads(summary_path.read_text(encoding="utf-8"))
     trials = read_trials(run_dir)
     model_path = run_dir / MODEL_FILE

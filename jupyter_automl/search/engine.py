@@ -8,6 +8,9 @@ two of its behaviours, each checked by the tests:
 * its sequential search loop re-reads ``AutoML._state.time_budget`` before every
   trial, so lowering that value ends the search after the running trial (this is
   how ``stop`` and the final-refit reserve work), and raising it extends the search.
+
+FLAML itself writes ``time_budget`` too, so the monitor never writes it directly:
+see ``flaml_state.BudgetControlledState``.
 """
 
 from __future__ import annotations
@@ -35,6 +38,9 @@ POLL_INTERVAL = 0.1
 FINISH_RESERVE = 0.3
 # FLAML's number of folds when it chooses cross-validation for small data.
 FLAML_CV_FOLDS = 5
+# Share of the budget kept free for the last trial's overrun: some learners (sgd, rf,
+# extra_tree in FLAML 2.8) cannot stop a trial when the search budget runs out.
+OVERRUN_SHARE = 0.03
 
 
 @dataclass
@@ -73,10 +79,14 @@ class FlamlSearch:
         time_offset: float = 0.0,
         best_loss: float = float("inf"),
     ) -> None:
-        from flaml import AutoML  # imported here: loading FLAML takes about a second
+        # Imported here because loading FLAML and its learners takes about a second.
+        from flaml import AutoML
+
+        from .flaml_state import BudgetControlledState
 
         self.spec = spec
         self.automl = AutoML()
+        self.automl._state.__class__ = BudgetControlledState
         self.log_recorder = FlamlLogRecorder()
         self.error: BaseException | None = None
         self.trials: list[Trial] = []
@@ -92,7 +102,9 @@ class FlamlSearch:
         self._started_at = 0.0
         self._log_position = 0
         self._partial_line = ""
-        self._fit_thread = threading.Thread(target=self._fit, name="jupyter-automl-fit", daemon=True)
+        self._fit_thread = threading.Thread(
+            target=self._fit, name="jupyter-automl-fit", daemon=True
+        )
         self._monitor_thread = threading.Thread(
             target=self._monitor, name="jupyter-automl-monitor", daemon=True
         )
@@ -220,18 +232,15 @@ class FlamlSearch:
     # -- budget ----------------------------------------------------------------
 
     def _apply_budget(self) -> None:
-        state = getattr(self.automl, "_state", None)
+        state = self.automl._state
         flaml_start = getattr(self.automl, "_start_time_flag", None)
-        current = getattr(state, "time_budget", None)
-        if state is None or flaml_start is None or current is None or current < 0:
-            return  # fit has not reached the search yet, or FLAML is in its final refit
+        if flaml_start is None:
+            return  # fit has not started yet
         if self._stop_requested.is_set():
-            wanted = 0.0
-        else:
-            search_end = self._deadline - self._refit_reserve()
-            wanted = max(search_end - flaml_start, 0.0)
-        if abs(current - wanted) > 0.05:
-            state.time_budget = wanted
+            state.search_limit = 0.0
+            return
+        search_end = self._deadline - self._refit_reserve() - OVERRUN_SHARE * self.spec.time_budget
+        state.search_limit = max(search_end - flaml_start, 0.0)
 
     def _refit_reserve(self) -> float:
         """Estimate the seconds needed after the search: FLAML's final refit, then scoring."""

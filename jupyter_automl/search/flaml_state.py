@@ -1,0 +1,33 @@
+"""FLAML's search state with a time budget that another thread can override safely.
+
+FLAML 2.8 writes ``AutoMLState.time_budget`` itself: the budget at the start of
+``fit``, then -1 just before its final refit, meaning "no limit". A monitor thread
+that wrote the attribute could overwrite that -1 and make FLAML skip the refit,
+leaving no model. This subclass keeps FLAML's own value apart; the monitor's
+``search_limit`` applies only while FLAML's value is not negative.
+"""
+
+from __future__ import annotations
+
+from flaml.automl.state import AutoMLState
+
+
+class BudgetControlledState(AutoMLState):
+    """FLAML's search state with a ``time_budget`` that a monitor thread can override."""
+
+    search_limit: float | None = None
+
+    @property  # type: ignore[override]
+    def time_budget(self) -> float:
+        own = self.__dict__.get("_flaml_time_budget", -1)
+        if own < 0 or self.search_limit is None:
+            return own
+        return self.search_limit
+
+    @time_budget.setter
+    def time_budget(self, value: float) -> None:
+        self.__dict__["_flaml_time_budget"] = value
+
+    @property
+    def flaml_time_budget(self) -> float | None:
+        return self.__dict__.get("_flaml_time_budget")
