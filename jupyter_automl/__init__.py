@@ -28,6 +28,7 @@ from .errors import (  # noqa: E402
     DataError,
     DataQualityWarning,
     SchemaError,
+    SearchError,
 )
 from .model import Model  # noqa: E402
 from .result import Result  # noqa: E402
@@ -51,6 +52,7 @@ __all__ = [
     "Result",
     "Run",
     "SchemaError",
+    "SearchError",
     "automl",
     "last_run",
     "load_ipython_extension",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -94,7 +95,7 @@ def _run_file(args: argparse.Namespace) -> int:
     return _search(df, args.target, args, data_name=path.name, task=args.task)
 
 
-def _search(df: pd.DataFrame, target: str, args: argparse.Namespace, **options: object) -> int:
+def _search(df: pd.DataFrame, target: str, args: argparse.Namespace, **options: Any) -> int:
     result = automl(
         df,
         target,

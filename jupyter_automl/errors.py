@@ -7,6 +7,7 @@ Every exception is also a built-in type, so callers can catch ``ValueError`` or
     ├── DataError(ValueError)        the DataFrame or target cannot be used as given
     ├── ConfigError(ValueError)      an option has an invalid value
     ├── BudgetError(RuntimeError)    the time budget ended before any model was trained
+    ├── SearchError(RuntimeError)    a learner or FLAML failed during the search
     └── SchemaError(ValueError)      rows passed to predict do not match the training columns
 """
 
@@ -27,6 +28,10 @@ class ConfigError(AutoMLError, ValueError):
 
 class BudgetError(AutoMLError, RuntimeError):
     """The search ended before any model finished training."""
+
+
+class SearchError(AutoMLError, RuntimeError):
+    """FLAML or one of its learners raised during the search; ``__cause__`` is the original."""
 
 
 class SchemaError(AutoMLError, ValueError):

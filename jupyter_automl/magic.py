@@ -167,8 +167,13 @@ class AutoMLMagics(Magics):
         else:
             self._run_in_background(run, result_name)
 
+    def _user_namespace(self) -> dict[str, Any]:
+        if self.shell is None:
+            raise UsageError("%automl needs a running IPython shell")
+        return self.shell.user_ns
+
     def _evaluate(self, expression: str) -> Any:
-        namespace = self.shell.user_ns
+        namespace = self._user_namespace()
         try:
             return eval(expression, namespace)  # noqa: S307 - the user's own expression
         except NameError as error:
@@ -191,24 +196,24 @@ class AutoMLMagics(Magics):
             result = run.wait(on_poll=printer.flush)
         except AutoMLError as error:
             raise UsageError(str(error)) from None
-        self.shell.user_ns[result_name] = result
+        self._user_namespace()[result_name] = result
         print(f"Result stored in {result_name!r}; predict with {result_name}.model.predict(rows).")
 
     def _run_in_background(self, run: Run, result_name: str) -> None:
         from .panel import show_panel
 
-        shell = self.shell
+        namespace = self._user_namespace()
 
         def store_result(event: Any) -> None:
             result = getattr(event, "result", None)
             if result is not None:
-                shell.user_ns[result_name] = result
+                namespace[result_name] = result
 
         run.add_listener(
             lambda event: store_result(event) if isinstance(event, SearchFinished) else None
         )
         show_panel(run, result_name)
-        _stop_on_interrupt(shell)
+        _stop_on_interrupt(self.shell)
         run.start()
 
 

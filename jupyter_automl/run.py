@@ -24,16 +24,15 @@ from . import runfolder
 from .data.checks import Finding, prepare
 from .data.split import split_holdout
 from .data.task import infer_task
-from .errors import BudgetError, ConfigError
+from .errors import AutoMLError, BudgetError, ConfigError, SearchError
 from .metrics import evaluate, resolve_metric
 from .model import Model
 from .result import Result, trials_frame
 from .search.budget import default_time_budget, parse_time_budget
-from .search.engine import FlamlSearch, SearchSpec
+from .search.engine import FlamlSearch, SearchSpec, load_flaml
 from .search.events import (
     DONE,
     FAILED,
-    FINAL_STATES,
     RUNNING,
     STARTING,
     STOPPED,
@@ -79,6 +78,8 @@ class Run:
         data_name: str | None = None,
         n_jobs: int = -1,
     ) -> None:
+        # The one-time import of FLAML is not charged to the time budget.
+        load_flaml()
         self._started_at = time.time()
         prepared = prepare(df, target, drop_missing_target=drop_missing_target)
         choice = infer_task(prepared.y, task)
@@ -333,7 +334,7 @@ class Run:
             search.join()
             self.flaml_messages.extend(search.log_recorder.messages)
             if search.error is not None:
-                raise search.error
+                raise _search_error(search.error)
             if not search.has_model:
                 raise self._budget_error(search)
             result = self._finish(search, previous)
@@ -442,6 +443,17 @@ class Run:
             }
         summary["status"] = status
         runfolder.write_summary(self.run_dir, summary)
+
+
+def _search_error(error: BaseException) -> BaseException:
+    """Wrap an error from inside FLAML or a learner so callers get one clear message."""
+    if isinstance(error, (AutoMLError, KeyboardInterrupt, MemoryError)):
+        return error
+    wrapped = SearchError(
+        f"the search failed: {type(error).__module__}.{type(error).__name__}: {error}"
+    )
+    wrapped.__cause__ = error
+    return wrapped
 
 
 def _check_max_trials(value: int | None) -> int | None:

@@ -43,6 +43,19 @@ FLAML_CV_FOLDS = 5
 OVERRUN_SHARE = 0.03
 
 
+def load_flaml() -> tuple[Any, Any]:
+    """Import FLAML with its learners, and our state class, on first use.
+
+    Loading FLAML, LightGBM and XGBoost takes 1-2 s on an idle 2-core machine and
+    several seconds on a busy one, so ``import jupyter_automl`` does not do it.
+    """
+    from flaml import AutoML
+
+    from .flaml_state import BudgetControlledState
+
+    return AutoML, BudgetControlledState
+
+
 @dataclass
 class SearchSpec:
     """Everything FLAML needs for one search besides the data."""
@@ -79,11 +92,7 @@ class FlamlSearch:
         time_offset: float = 0.0,
         best_loss: float = float("inf"),
     ) -> None:
-        # Imported here because loading FLAML and its learners takes about a second.
-        from flaml import AutoML
-
-        from .flaml_state import BudgetControlledState
-
+        AutoML, BudgetControlledState = load_flaml()
         self.spec = spec
         self.automl = AutoML()
         self.automl._state.__class__ = BudgetControlledState
@@ -232,7 +241,7 @@ class FlamlSearch:
     # -- budget ----------------------------------------------------------------
 
     def _apply_budget(self) -> None:
-        state = self.automl._state
+        state: Any = self.automl._state  # a BudgetControlledState, see __init__
         flaml_start = getattr(self.automl, "_start_time_flag", None)
         if flaml_start is None:
             return  # fit has not started yet

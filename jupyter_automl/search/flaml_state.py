@@ -17,7 +17,7 @@ class BudgetControlledState(AutoMLState):
 
     search_limit: float | None = None
 
-    @property  # type: ignore[override]
+    @property
     def time_budget(self) -> float:
         own = self.__dict__.get("_flaml_time_budget", -1)
         if own < 0 or self.search_limit is None:
