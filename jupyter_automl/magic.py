@@ -20,8 +20,9 @@ from IPython.core.error import UsageError
 from IPython.core.magic import Magics, line_magic, magics_class, no_var_expand
 
 from .errors import AutoMLError
+from .kernel import has_widget_frontend
 from .progress import TextProgress
-from .run import Run, last_run
+from .run import Run
 from .search.events import SearchFinished
 
 DEFAULT_RESULT_NAME = "automl_result"
@@ -161,7 +162,7 @@ class AutoMLMagics(Magics):
         except AutoMLError as error:
             raise UsageError(str(error)) from None
         if wait is None:
-            wait = not _has_widget_frontend(self.shell)
+            wait = not has_widget_frontend(self.shell)
         if wait:
             self._run_blocking(run, result_name)
         else:
@@ -213,7 +214,6 @@ class AutoMLMagics(Magics):
             lambda event: store_result(event) if isinstance(event, SearchFinished) else None
         )
         show_panel(run, result_name)
-        _stop_on_interrupt(self.shell)
         run.start()
 
 
@@ -222,39 +222,6 @@ def _unknown_option_message(name: str) -> str:
     close = difflib.get_close_matches(name, known, n=1)
     hint = f"did you mean {close[0]}=? " if close else ""
     return f"unknown option {name}=; {hint}Options: {', '.join(known)}"
-
-
-def _has_widget_frontend(shell: Any) -> bool:
-    """Guess whether the current cell runs in a front-end that renders widgets.
-
-    A kernel driven by JupyterLab, Notebook 7 or VS Code allows stdin requests;
-    nbclient, papermill and other headless executors do not. Terminal IPython has
-    no kernel at all.
-    """
-    kernel = getattr(shell, "kernel", None)
-    if kernel is None:
-        return False
-    return bool(getattr(kernel, "_allow_stdin", False))
-
-
-def _stop_on_interrupt(shell: Any) -> None:
-    """Make the kernel's interrupt stop the latest run while the kernel is otherwise idle.
-
-    ipykernel 7 ignores SIGINT between cells and, after each cell, restores the
-    handler it saved before the cell (``saved_sigint_handler``). Replacing that saved
-    handler installs ours once this cell ends; it stops the run if one is going and
-    otherwise ignores the signal, as the kernel would.
-    """
-    kernel = getattr(shell, "kernel", None)
-    if kernel is None or not hasattr(kernel, "saved_sigint_handler"):
-        return
-
-    def handle_interrupt(signum: int, frame: Any) -> None:
-        run = last_run()
-        if run is not None and not run.done:
-            run.stop("interrupt")
-
-    kernel.saved_sigint_handler = handle_interrupt
 
 
 def register(shell: Any) -> None:

@@ -25,6 +25,7 @@ from .data.checks import Finding, prepare
 from .data.split import split_holdout
 from .data.task import infer_task
 from .errors import AutoMLError, BudgetError, ConfigError, SearchError
+from .kernel import stop_on_interrupt
 from .metrics import evaluate, resolve_metric
 from .model import Model
 from .result import Result, trials_frame
@@ -51,11 +52,18 @@ logger = logging.getLogger(__name__)
 Listener = Callable[[Any], None]
 
 _last_run: Run | None = None
+_active_runs: set[Run] = set()
 
 
 def last_run() -> Run | None:
     """Return the most recently started run in this process, or None."""
     return _last_run
+
+
+def stop_all(reason: str = "interrupt") -> None:
+    """Stop every run of this process that is still searching."""
+    for run in list(_active_runs):
+        run.stop(reason)
 
 
 class Run:
@@ -226,6 +234,7 @@ class Run:
         if self._thread is not None:
             raise RuntimeError("this run has already started; use extend() to continue it")
         _last_run = self
+        stop_on_interrupt(stop_all)
         self._write_summary(RUNNING)
         self._launch(self._started_at + self.time_budget)
         return self
@@ -294,6 +303,7 @@ class Run:
     # -- background work -------------------------------------------------------------
 
     def _launch(self, deadline: float) -> None:
+        _active_runs.add(self)
         spec = SearchSpec(
             task=self.task,
             metric=self.metric,
@@ -347,6 +357,7 @@ class Run:
             self._emit(SearchFinished(result))
             self._finished.set()
         finally:
+            _active_runs.discard(self)
             # FLAML seeds the global generators; put back the state the user had.
             np.random.set_state(numpy_state)
             random.setstate(python_state)

@@ -21,7 +21,7 @@ from .steps import Step, apply_steps
 INFO = "info"
 WARNING = "warning"
 
-# Fewest rows left after dropping missing targets that a search will accept.
+# Minimum number of rows with a usable target that a search accepts.
 MIN_ROWS = 10
 
 
