@@ -67,7 +67,9 @@ def infer_task(y: pd.Series, requested: str | None = None) -> TaskChoice:
             alternative=REGRESSION,
         )
     reason = f"{n_unique} distinct numeric values"
-    return TaskChoice(REGRESSION, reason, alternative=MULTICLASS if integral and n_unique <= 30 else None)
+    return TaskChoice(
+        REGRESSION, reason, alternative=MULTICLASS if integral and n_unique <= 30 else None
+    )
 
 
 def _requested_task(y: pd.Series, requested: str, n_unique: int) -> TaskChoice:
