@@ -71,6 +71,9 @@ CheckResult = tuple[list[Finding], Step | None]
 def _numpy_dtypes(X: pd.DataFrame) -> CheckResult:
     dtypes: dict[Any, str] = {}
     for name, dtype in X.dtypes.items():
+        if pd.api.types.is_object_dtype(dtype) and _holds_numbers(X[name]):
+            dtypes[name] = "float64"
+            continue
         if isinstance(dtype, (np.dtype, pd.CategoricalDtype)):
             continue
         if _is_default_text(dtype) or isinstance(dtype, pd.DatetimeTZDtype):
@@ -88,11 +91,20 @@ def _numpy_dtypes(X: pd.DataFrame) -> CheckResult:
         kind="extension_dtype",
         column=None,
         severity=INFO,
-        message=f"converted nullable or pyarrow-backed columns {listed} to NumPy dtypes; "
-        "missing values (pd.NA) became NaN",
+        message=f"converted nullable, pyarrow-backed or numbers-as-object columns {listed} to "
+        "NumPy dtypes; missing values (pd.NA, None) became NaN",
         fix="converted dtypes",
     )
     return [finding], ToNumpyDtypes(dtypes)
+
+
+def _holds_numbers(values: pd.Series) -> bool:
+    """Tell whether an object column holds only numbers (bool excluded) besides missing values."""
+    present = values.dropna()
+    return not present.empty and all(
+        isinstance(value, (int, float, np.number)) and not isinstance(value, (bool, np.bool_))
+        for value in present
+    )
 
 
 def _is_default_text(dtype: Any) -> bool:

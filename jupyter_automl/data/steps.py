@@ -64,7 +64,7 @@ class DropColumns(Step):
 
 @dataclass
 class ToNumpyDtypes(Step):
-    """Convert nullable and pyarrow-backed columns to the NumPy-backed dtypes learners expect.
+    """Convert nullable, pyarrow-backed and numbers-as-object columns to NumPy dtypes.
 
     ``dtypes`` maps each column to "float64" (nullable integers, floats and
     booleans, missing as NaN), "str" (text, missing as NaN) or "datetime64[ns]".
@@ -84,7 +84,7 @@ class ToNumpyDtypes(Step):
         return X
 
     def to_code(self, frame: str) -> list[str]:
-        lines = ["# Convert nullable and pyarrow-backed columns to NumPy dtypes (missing as NaN)"]
+        lines = ["# Convert nullable, pyarrow-backed and numbers-as-object columns to NumPy dtypes"]
         for name, dtype in self.dtypes.items():
             column = f"{frame}[{name!r}]"
             if dtype == "float64":
