@@ -400,7 +400,8 @@ class Run:
         if needed is not None:
             advice = f"FLAML estimates at least {needed:g} s are needed; pass time_budget={max(needed, 10):g} or more"
         else:
-            advice = f"try time_budget={max(10.0, 5 * self.time_budget):g} or more"
+            suggested = max(default_time_budget(self.n_rows, self.n_columns), 5 * self.time_budget)
+            advice = f"try time_budget={suggested:g} or more"
         return BudgetError(
             f"no model finished training within time_budget={self.time_budget:g} s on "
             f"{self.n_rows:,} rows x {self.n_columns:,} columns; {advice}"
