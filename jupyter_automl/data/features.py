@@ -1,13 +1,13 @@
 """Checks on the feature columns, each returning findings and the steps that fix them.
 
-The checks run in a fixed order on a working copy, each seeing the frame as the
-previous steps left it: NumPy dtypes first, then dates, infinite values, columns
-that carry no information, the category levels seen in training, and last the
+The checks run in a fixed order on a working copy, and each one receives the frame
+as the previous steps left it. The order is: NumPy dtypes, dates, infinite values,
+columns that carry no information, the category levels seen in training, and the
 column names the learners reject.
 
 FLAML 2.8's own data transformer silently drops constant columns and text
 columns whose values are all distinct; ``_useless_columns`` finds those first,
-with the same rules, so the user is told and the generated code drops them too.
+with the same rules, so the user gets a finding and the generated code drops them too.
 """
 
 from __future__ import annotations
@@ -99,7 +99,7 @@ def _numpy_dtypes(X: pd.DataFrame) -> CheckResult:
 
 
 def _holds_numbers(values: pd.Series) -> bool:
-    """Tell whether an object column holds only numbers (bool excluded) besides missing values."""
+    """Tell whether an object column contains only numbers (bool excluded) besides missing values."""
     present = values.dropna()
     return not present.empty and all(
         isinstance(value, (int, float, np.number)) and not isinstance(value, (bool, np.bool_))
