@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..errors import DataQualityWarning
+from ..errors import DataError, DataQualityWarning
 from .findings import INFO, WARNING, Finding
 from .steps import (
     DropColumns,
@@ -44,6 +44,7 @@ MAX_LEVELS_IN_CODE = 50
 
 def check_features(X: pd.DataFrame) -> tuple[list[Finding], list[Step]]:
     """Run every feature check on ``X`` and return the findings and the steps, in order."""
+    check_supported_values(X)
     findings: list[Finding] = []
     steps: list[Step] = []
     for check in (
@@ -68,11 +69,40 @@ def check_features(X: pd.DataFrame) -> tuple[list[Finding], list[Step]]:
 CheckResult = tuple[list[Finding], Step | None]
 
 
+def check_supported_values(X: pd.DataFrame) -> None:
+    """Raise ``DataError`` naming the first column whose values no learner can read.
+
+    Those are complex numbers and objects that cannot be compared as categories
+    (lists, dicts, sets, arrays).
+    """
+    for name, dtype in X.dtypes.items():
+        if pd.api.types.is_complex_dtype(dtype):
+            raise DataError(
+                f"column {name!r} contains complex numbers, which no learner accepts; split it "
+                f"into real and imaginary parts (np.real, np.imag) or drop it"
+            )
+        if not pd.api.types.is_object_dtype(dtype):
+            continue
+        for row, value in X[name].items():
+            if isinstance(value, (list, dict, set, np.ndarray)):
+                raise DataError(
+                    f"column {name!r} contains {type(value).__name__} values (first at index "
+                    f"{row!r}), which no learner accepts; expand them into columns of numbers "
+                    "or text, for example with df[col].apply(pd.Series), or drop the column"
+                )
+
+
 def _numpy_dtypes(X: pd.DataFrame) -> CheckResult:
     dtypes: dict[Any, str] = {}
     for name, dtype in X.dtypes.items():
         if pd.api.types.is_object_dtype(dtype) and _holds_numbers(X[name]):
             dtypes[name] = "float64"
+            continue
+        if pd.api.types.is_timedelta64_dtype(dtype):
+            dtypes[name] = "seconds"
+            continue
+        if isinstance(dtype, pd.PeriodDtype):
+            dtypes[name] = "timestamp"
             continue
         if isinstance(dtype, (np.dtype, pd.CategoricalDtype)):
             continue
@@ -88,11 +118,12 @@ def _numpy_dtypes(X: pd.DataFrame) -> CheckResult:
         return [], None
     listed = _shortlist([f"{name!r} ({X[name].dtype})" for name in dtypes])
     finding = Finding(
-        kind="extension_dtype",
+        kind="converted_dtype",
         column=None,
         severity=INFO,
-        message=f"converted nullable, pyarrow-backed or numbers-as-object columns {listed} to "
-        "NumPy dtypes; missing values (pd.NA, None) became NaN",
+        message=f"converted columns {listed} to NumPy dtypes: numbers and booleans to "
+        "float64, text to str, durations to seconds, periods to their start time; missing "
+        "values (pd.NA, None) became NaN",
         fix="converted dtypes",
     )
     return [finding], ToNumpyDtypes(dtypes)
@@ -250,9 +281,9 @@ def _names(X: pd.DataFrame) -> CheckResult:
         kind="renamed_columns",
         column=None,
         severity=INFO,
-        message=f"renamed {len(renamed)} column(s) for the learners, which reject characters "
-        f'such as [ ] < , : " {{ }}: {pairs}; predictions and feature importance use '
-        "your original names",
+        message=f"renamed {len(renamed)} column(s) for the learners, which need text names "
+        f'without characters such as [ ] < , : " {{ }}: {pairs}; predictions and feature '
+        "importance use your original names",
         fix="renamed columns",
     )
     return [finding], RenameColumns(renamed)

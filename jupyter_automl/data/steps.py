@@ -64,17 +64,19 @@ class DropColumns(Step):
 
 @dataclass
 class ToNumpyDtypes(Step):
-    """Convert nullable, pyarrow-backed and numbers-as-object columns to NumPy dtypes.
+    """Convert columns the learners cannot read as given to NumPy dtypes.
 
     ``dtypes`` maps each column to "float64" (nullable integers, floats and
-    booleans, missing as NaN), "str" (text, missing as NaN) or "datetime64[ns]".
+    booleans, and numbers stored as objects, missing as NaN), "str" (text, missing
+    as NaN), "datetime64[ns]", "seconds" (durations as float seconds) or
+    "timestamp" (periods as the timestamp they start at).
     """
 
     dtypes: dict[Any, str]
 
     @property
     def description(self) -> str:  # type: ignore[override]
-        return f"convert {len(self.dtypes)} nullable or pyarrow-backed column(s) to NumPy dtypes"
+        return f"convert {len(self.dtypes)} column(s) to NumPy dtypes"
 
     def apply(self, X: pd.DataFrame) -> pd.DataFrame:
         X = X.copy()
@@ -84,11 +86,15 @@ class ToNumpyDtypes(Step):
         return X
 
     def to_code(self, frame: str) -> list[str]:
-        lines = ["# Convert nullable, pyarrow-backed and numbers-as-object columns to NumPy dtypes"]
+        lines = ["# Convert columns to NumPy dtypes (missing values as NaN)"]
         for name, dtype in self.dtypes.items():
             column = f"{frame}[{name!r}]"
             if dtype == "float64":
                 lines.append(f"{column} = pd.to_numeric({column}).astype('float64')")
+            elif dtype == "seconds":
+                lines.append(f"{column} = pd.to_timedelta({column}).dt.total_seconds()")
+            elif dtype == "timestamp":
+                lines.append(f"{column} = {column}.dt.to_timestamp()")
             else:
                 lines.append(f"{column} = {column}.astype({dtype!r})")
         return lines
@@ -97,6 +103,10 @@ class ToNumpyDtypes(Step):
 def _to_numpy_dtype(values: pd.Series, dtype: str) -> pd.Series:
     if dtype == "float64":
         return pd.to_numeric(values).astype("float64")
+    if dtype == "seconds":
+        return pd.to_timedelta(values).dt.total_seconds()
+    if dtype == "timestamp":
+        return values.dt.to_timestamp()
     return values.astype(dtype)
 
 
@@ -237,7 +247,11 @@ class UnseenToMissing(Step):
 
 @dataclass
 class RenameColumns(Step):
-    """Rename columns whose names LightGBM or XGBoost reject; ``names`` maps old to new."""
+    """Rename columns whose names LightGBM or XGBoost reject; ``names`` maps old to new.
+
+    Names that are not text (integers, tuples) are renamed too, because FLAML 2.8's
+    data transformer fails on integer names mixed with its own text names.
+    """
 
     names: dict[Any, str]
 
@@ -257,11 +271,11 @@ class RenameColumns(Step):
 
 
 def safe_names(columns: list[Any]) -> dict[Any, str]:
-    """Map each column name the learners would reject to a unique safe name."""
+    """Map each column name the learners would reject, or that is not text, to a unique safe name."""
     taken = {str(name) for name in columns}
     renamed: dict[Any, str] = {}
     for name in columns:
-        if not isinstance(name, str) or not UNSAFE_NAME_CHARACTERS.search(name):
+        if isinstance(name, str) and not UNSAFE_NAME_CHARACTERS.search(name):
             continue
         base = UNSAFE_NAME_CHARACTERS.sub("_", str(name)) or "column"
         candidate, suffix = base, 2

@@ -126,3 +126,32 @@ def test_numbers_stored_as_object_become_float():
     prepared = prepare_quietly(df, "y")
     assert prepared.features()["x"].dtype == np.float64
     assert prepared.features()["x"].isna().sum() == 1
+
+
+@pytest.mark.parametrize(
+    ("values", "message"),
+    [
+        ([[1, 2]] * 20, "column 'odd' contains list values \\(first at index 0\\)"),
+        ([{"a": 1}] * 20, "column 'odd' contains dict values"),
+        (np.arange(20) + 1j, "column 'odd' contains complex numbers"),
+    ],
+)
+def test_unreadable_values_fail_fast(values, message):
+    df = pd.DataFrame({"x": np.arange(20.0), "odd": pd.Series(list(values)), "y": [0, 1] * 10})
+    if np.iscomplexobj(values):
+        df["odd"] = values
+    with pytest.raises(DataError, match=message):
+        Run(df, "y")
+
+
+def test_durations_and_periods_become_numbers():
+    df = pd.DataFrame(
+        {
+            "wait": pd.to_timedelta(np.arange(20), unit="h"),
+            "month": pd.period_range("2024-01", periods=20, freq="M"),
+            "y": [0, 1] * 10,
+        }
+    )
+    features = prepare_quietly(df, "y").features()
+    assert features["wait"].tolist() == [3600.0 * hour for hour in range(20)]
+    assert features["month"].iloc[1] == pd.Timestamp("2024-02-01")

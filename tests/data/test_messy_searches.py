@@ -30,7 +30,7 @@ def test_extension_dtypes_match_numpy_frame(run_dir):
     assert plain_result.best_config == result.best_config
     assert np.array_equal(plain_result.model.predict(features), expected)
     kinds = {finding.kind for finding in result.findings}
-    assert "extension_dtype" in kinds
+    assert "converted_dtype" in kinds
 
 
 def test_pyarrow_converted_frame_trains(run_dir):
@@ -265,3 +265,13 @@ def test_schema_at_predict(run_dir):
     with pytest.warns(DataQualityWarning, match="ignoring 1 column.*'extra'"):
         extra = result.model.predict(features.assign(extra=1))
     assert np.array_equal(extra, expected)
+
+
+def test_integer_column_names(run_dir):
+    rng = np.random.default_rng(9)
+    df = pd.DataFrame({0: rng.normal(size=150), 1: rng.normal(size=150)})
+    df["y"] = df[0] * 3
+    result = fit(df, "y", run_dir, learners=["lgbm"], max_trials=2)
+    assert result.feature_names == [0, 1]
+    assert result.model.feature_importances_.index[0] == 0
+    assert len(result.model.predict(df[[1, 0]].head(4))) == 4

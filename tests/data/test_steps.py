@@ -144,3 +144,16 @@ def test_prepared_steps_code_matches_features():
         "UnseenToMissing",
         "RenameColumns",
     }
+
+
+def test_numpy_dtypes_code_on_durations_and_periods():
+    X = pd.DataFrame(
+        {
+            "wait": pd.to_timedelta([1, None, 3], unit="min"),
+            "month": pd.period_range("2024-01", periods=3, freq="M"),
+            "count": pd.Series([1, None, "3"], dtype=object).where(lambda s: s != "3", 3),
+        }
+    )
+    step = ToNumpyDtypes({"wait": "seconds", "month": "timestamp", "count": "float64"})
+    assert_code_matches_apply([step], X)
+    assert step.apply(X)["wait"].tolist()[::2] == [60.0, 180.0]
