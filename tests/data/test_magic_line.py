@@ -104,3 +104,21 @@ def test_magic_duplicate_columns_before_panel(shell, capsys):
     with pytest.raises(UsageError, match="duplicate column names: 'amount'"):
         shell.run_line_magic("automl", 'merged target="y" wait=False')
     assert capsys.readouterr().out == ""
+
+
+def test_magic_prints_findings(shell, priced, tmp_path, capsys):
+    shell.user_ns["messy"] = priced.assign(
+        constant=1.0, ratio=priced["x"].where(priced["x"] < 1.5, np.inf)
+    )
+    shell.run_line_magic(
+        "automl",
+        f'messy target="y" time_budget=20 max_trials=2 learners=["lgbm"] '
+        f'run_dir="{tmp_path}" wait=True as_="fitted"',
+    )
+    printed = capsys.readouterr().out
+    assert (
+        "Data check (warning): column 'constant' was dropped because it has a single value"
+        in printed
+    )
+    assert "Data check (warning): column 'ratio' has " in printed
+    assert shell.user_ns.pop("fitted").model is not None
