@@ -23,6 +23,7 @@ from ..errors import DataError, DataQualityWarning
 from .findings import INFO, WARNING, Finding
 from .steps import (
     DropColumns,
+    NumbersFromText,
     ParseDatetimes,
     RenameColumns,
     ReplaceInfinite,
@@ -48,6 +49,7 @@ def check_features(X: pd.DataFrame) -> tuple[list[Finding], list[Step]]:
     findings: list[Finding] = []
     steps: list[Step] = []
     for check in (
+        _numeric_columns,
         _numpy_dtypes,
         _dates,
         _infinite_values,
@@ -90,6 +92,17 @@ def check_supported_values(X: pd.DataFrame) -> None:
                     f"{row!r}), which no learner accepts; expand them into columns of numbers "
                     "or text, for example with df[col].apply(pd.Series), or drop the column"
                 )
+
+
+def _numeric_columns(X: pd.DataFrame) -> CheckResult:
+    non_numeric = [
+        name
+        for name, dtype in X.dtypes.items()
+        if pd.api.types.is_bool_dtype(dtype) or not pd.api.types.is_numeric_dtype(dtype)
+    ]
+    if len(non_numeric) == X.shape[1]:
+        return [], None
+    return [], NumbersFromText(non_numeric)
 
 
 def _numpy_dtypes(X: pd.DataFrame) -> CheckResult:

@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..errors import DataQualityWarning
+from ..errors import DataQualityWarning, SchemaError
 
 # Characters LightGBM 4.7 rejects in feature names ("special JSON characters"),
 # XGBoost 3.2's "[", "]" and "<", backslashes and control characters. Whitespace is
@@ -60,6 +60,59 @@ class DropColumns(Step):
             f"# Drop columns: {_one_line(self.reason)}",
             f"{frame} = {frame}.drop(columns={list(self.columns)!r}, errors='ignore')",
         ]
+
+
+@dataclass
+class NumbersFromText(Step):
+    """Read numeric columns given as text at prediction time as numbers.
+
+    Every column not listed in ``non_numeric`` (the text, category, date and
+    boolean columns of the training data) must contain numbers. Text such as "1.5"
+    becomes 1.5; text that is not a number raises ``SchemaError`` naming the column.
+    """
+
+    non_numeric: list[Any]
+
+    @property
+    def description(self) -> str:  # type: ignore[override]
+        return "read numeric columns given as text as numbers"
+
+    def apply(self, X: pd.DataFrame) -> pd.DataFrame:
+        changed = _text_in_numeric(X, self.non_numeric)
+        if not changed:
+            return X
+        X = X.copy()
+        for name in changed:
+            numbers = pd.to_numeric(X[name], errors="coerce")
+            invalid = X[name].notna() & numbers.isna()
+            if invalid.any():
+                examples = list(X[name][invalid].unique()[:3])
+                raise SchemaError(
+                    f"column {name!r} was numeric in training but contains text that is not a "
+                    f"number: {examples!r}; convert it with pd.to_numeric or fix those values"
+                )
+            X[name] = numbers
+        return X
+
+    def to_code(self, frame: str) -> list[str]:
+        return [
+            "# Numeric columns given as text are read as numbers",
+            f"non_numeric = {list(self.non_numeric)!r}",
+            "text_in_numeric = [",
+            f"    name for name in {frame}.columns",
+            f"    if name not in non_numeric and not pd.api.types.is_numeric_dtype({frame}[name])",
+            "]",
+            f"{frame}[text_in_numeric] = {frame}[text_in_numeric].apply(pd.to_numeric)",
+        ]
+
+
+def _text_in_numeric(X: pd.DataFrame, non_numeric: list[Any]) -> list[Any]:
+    skipped = set(non_numeric)
+    return [
+        name
+        for name, dtype in X.dtypes.items()
+        if name not in skipped and not pd.api.types.is_numeric_dtype(dtype)
+    ]
 
 
 @dataclass

@@ -76,7 +76,9 @@ def test_ten_thousand_columns_checks():
     assert time.time() - started < 60
     assert features.shape == (500, 10_000)
     assert (features.dtypes == np.float32).all()
-    assert len(steps_to_code(prepared.steps, "X")) <= 5
+    code = steps_to_code(prepared.steps, "X")
+    assert len(code) <= 12
+    assert max(len(line) for line in code) < 120
 
 
 def test_max_trials_search_repeats(run_dir):

@@ -265,6 +265,10 @@ def test_schema_at_predict(run_dir):
     with pytest.warns(DataQualityWarning, match="ignoring 1 column.*'extra'"):
         extra = result.model.predict(features.assign(extra=1))
     assert np.array_equal(extra, expected)
+    as_text = features.assign(amount=features["amount"].astype(str).replace("<NA>", None))
+    assert np.array_equal(result.model.predict(as_text), expected)
+    with pytest.raises(SchemaError, match="column 'amount' was numeric in training.*'ten'"):
+        result.model.predict(features.assign(amount="ten"))
 
 
 def test_integer_column_names(run_dir):

@@ -12,6 +12,7 @@ from frames import extension_frame, hourly_frame
 from jupyter_automl.data.checks import prepare
 from jupyter_automl.data.steps import (
     DropColumns,
+    NumbersFromText,
     ParseDatetimes,
     RenameColumns,
     ReplaceInfinite,
@@ -21,6 +22,7 @@ from jupyter_automl.data.steps import (
     safe_names,
     steps_to_code,
 )
+from jupyter_automl.errors import SchemaError
 
 NAMES = [
     "it's",
@@ -137,6 +139,7 @@ def test_prepared_steps_code_matches_features():
         prepared = prepare(df, "y")
     pd.testing.assert_frame_equal(run_code(prepared.steps, prepared.X), prepared.features())
     assert {type(step).__name__ for step in prepared.steps} == {
+        "NumbersFromText",
         "ToNumpyDtypes",
         "ParseDatetimes",
         "ReplaceInfinite",
@@ -157,3 +160,14 @@ def test_numpy_dtypes_code_on_durations_and_periods():
     step = ToNumpyDtypes({"wait": "seconds", "month": "timestamp", "count": "float64"})
     assert_code_matches_apply([step], X)
     assert step.apply(X)["wait"].tolist()[::2] == [60.0, 180.0]
+
+
+def test_numbers_from_text_code_and_error():
+    X = weird_frame()
+    X["class"] = X["class"].astype(str)
+    X["  padded  "] = X["  padded  "].astype(object)
+    step = NumbersFromText(["it's"])
+    assert_code_matches_apply([step], X)
+    assert step.apply(X)["class"].dtype == np.float64
+    with pytest.raises(SchemaError, match="column 'class' was numeric in training.*\\['n/a'\\]"):
+        step.apply(X.assign(**{"class": "n/a"}))
