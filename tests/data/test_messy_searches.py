@@ -184,7 +184,7 @@ def test_names_that_break_code(run_dir):
     assert result.holdout_score > 0.8
     importances = result.model.feature_importances_
     assert set(importances.index) == set(WEIRD_NAMES)
-    assert importances.index[0] == "  padded  "
+    assert set(importances.index[:2]) == {"  padded  ", "it's"}
     with pytest.raises(SchemaError, match="'  padded  '"):
         result.model.predict(
             df.rename(columns={"  padded  ": "padded"}).drop(columns="target value")

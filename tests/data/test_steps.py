@@ -8,8 +8,11 @@ import numpy as np
 import pandas as pd
 import pytest
 from frames import extension_frame, hourly_frame
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from jupyter_automl.data.checks import prepare
+from jupyter_automl.data.features import check_features
 from jupyter_automl.data.steps import (
     DropColumns,
     NumbersFromText,
@@ -18,6 +21,7 @@ from jupyter_automl.data.steps import (
     ReplaceInfinite,
     ToNumpyDtypes,
     UnseenToMissing,
+    apply_steps,
     original_names,
     safe_names,
     steps_to_code,
@@ -171,3 +175,20 @@ def test_numbers_from_text_code_and_error():
     assert step.apply(X)["class"].dtype == np.float64
     with pytest.raises(SchemaError, match="column 'class' was numeric in training.*\\['n/a'\\]"):
         step.apply(X.assign(**{"class": "n/a"}))
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.text(min_size=1, max_size=12), min_size=2, max_size=6, unique=True))
+def test_any_names_render_runnable_code(names):
+    rng = np.random.default_rng(0)
+    X = pd.DataFrame({name: rng.normal(size=8) for name in names})
+    X[names[0]] = X[names[0]].astype(str)
+    X.iloc[0, -1] = np.inf
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        findings, steps = check_features(X)
+    assert_code_matches_apply(steps, X)
+    renamed = apply_steps(steps, X).columns
+    assert len(set(renamed)) == len(renamed)
+    kept = [name for name in names if name in set(original_names(steps, list(renamed)))]
+    assert original_names(steps, list(renamed)) == kept
