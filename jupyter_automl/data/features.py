@@ -6,8 +6,8 @@ columns that carry no information, the category levels seen in training, and the
 column names the learners reject.
 
 FLAML 2.8's own data transformer silently drops constant columns and text
-columns whose values are all distinct; ``_useless_columns`` finds those first,
-with the same rules, so the user gets a finding and the generated code drops them too.
+columns whose values are all distinct. ``_useless_columns`` applies the same
+rules first, so the user gets a finding and the generated code drops them too.
 """
 
 from __future__ import annotations
