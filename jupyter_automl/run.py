@@ -23,6 +23,7 @@ import pandas as pd
 from . import runfolder
 from .data.checks import Finding, prepare
 from .data.split import split_holdout
+from .data.steps import quiet_steps
 from .data.task import infer_task
 from .errors import BudgetError, ConfigError
 from .metrics import evaluate, resolve_metric
@@ -364,7 +365,10 @@ class Run:
             model = Model.from_flaml(automl, self.task, self.feature_names, self.steps)
             best_learner, best_config = automl.best_estimator, dict(automl.best_config)
         self._warm_start = dict(automl.best_config_per_estimator)
-        scores = evaluate(model, self.X_holdout_raw, self.split.y_holdout, self.task, self.metric.name)
+        with quiet_steps():  # the findings already report what the steps change
+            scores = evaluate(
+                model, self.X_holdout_raw, self.split.y_holdout, self.task, self.metric.name
+            )
         runfolder.save_model(self.run_dir, model)
         status = STOPPED if self._stop_reason else DONE
         return Result(

@@ -20,7 +20,7 @@ from .features import check_features
 from .findings import INFO, WARNING, Finding
 
 __all__ = ["INFO", "WARNING", "Finding", "PreparedData", "prepare"]
-from .steps import DropColumns, Step, apply_steps
+from .steps import DropColumns, Step, apply_steps, quiet_steps
 
 # Fewest rows left after dropping missing targets that a search will accept.
 MIN_ROWS = 10
@@ -46,8 +46,7 @@ class PreparedData:
         The steps' own warnings are silenced here because the findings already
         reported the same changes.
         """
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", DataQualityWarning)
+        with quiet_steps():
             return apply_steps(self.steps, self.X)
 
 

@@ -13,13 +13,12 @@ rules first, so the user gets a finding and the generated code drops them too.
 from __future__ import annotations
 
 import re
-import warnings
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from ..errors import DataError, DataQualityWarning
+from ..errors import DataError
 from .findings import INFO, WARNING, Finding
 from .steps import (
     DropColumns,
@@ -30,6 +29,7 @@ from .steps import (
     Step,
     ToNumpyDtypes,
     UnseenToMissing,
+    quiet_steps,
     safe_names,
 )
 
@@ -61,9 +61,7 @@ def check_features(X: pd.DataFrame) -> tuple[list[Finding], list[Step]]:
         findings.extend(new_findings)
         if step is not None:
             steps.append(step)
-            with warnings.catch_warnings():
-                # The findings already report what the step changes in training.
-                warnings.simplefilter("ignore", DataQualityWarning)
+            with quiet_steps():
                 X = step.apply(X)
     return findings, steps
 

@@ -11,7 +11,10 @@ picklable (the model is saved with joblib) and must quote column names with
 from __future__ import annotations
 
 import re
+import threading
 import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,6 +27,30 @@ from ..errors import DataQualityWarning, SchemaError
 # XGBoost 3.2's "[", "]" and "<", backslashes and control characters. Whitespace is
 # included because LightGBM replaces it with "_" in its own feature names.
 UNSAFE_NAME_CHARACTERS = re.compile(r'[\[\]<>,:"{}\\\s\x00-\x1f\x7f]')
+
+
+_quiet = threading.local()
+
+
+@contextmanager
+def quiet_steps() -> Iterator[None]:
+    """Silence the steps' warnings on this thread, where findings already report them.
+
+    Unlike ``warnings.catch_warnings`` this changes no global state, so it is safe
+    on the search's background thread.
+    """
+    previous = getattr(_quiet, "active", False)
+    _quiet.active = True
+    try:
+        yield
+    finally:
+        _quiet.active = previous
+
+
+def _warn(message: str) -> None:
+    if not getattr(_quiet, "active", False):
+        # Point at the caller of Model.predict: _warn, apply, apply_steps, _transform, predict.
+        warnings.warn(message, DataQualityWarning, stacklevel=6)
 
 
 class Step:
@@ -189,12 +216,10 @@ class ParseDatetimes(Step):
             failed = int((before.notna() & X[name].isna()).sum())
             if failed:
                 examples = before[before.notna() & X[name].isna()].astype(str).unique()[:3]
-                warnings.warn(
+                _warn(
                     f"column {name!r}: {failed} value(s) are not dates and were treated as "
                     f"missing, for example {list(examples)!r}; pass dates as datetimes or "
-                    "ISO 8601 text such as '2024-05-01 14:30'",
-                    DataQualityWarning,
-                    stacklevel=4,
+                    "ISO 8601 text such as '2024-05-01 14:30'"
                 )
         return X
 
@@ -240,11 +265,7 @@ class ReplaceInfinite(Step):
         if not infinite.any():
             return X
         names = [name for name, found in zip(numeric.columns, infinite, strict=True) if found]
-        warnings.warn(
-            f"infinite values in {_names(names)} were treated as missing",
-            DataQualityWarning,
-            stacklevel=4,
-        )
+        _warn(f"infinite values in {_names(names)} were treated as missing")
         X = X.copy()
         X[names] = X[names].replace([np.inf, -np.inf], np.nan)
         return X
@@ -281,11 +302,9 @@ class UnseenToMissing(Step):
             if not unseen.any():
                 continue
             examples = list(values[unseen].unique()[:5])
-            warnings.warn(
+            _warn(
                 f"column {name!r}: {int(unseen.sum())} row(s) have values not seen in "
-                f"training, treated as missing: {examples!r}",
-                DataQualityWarning,
-                stacklevel=4,
+                f"training, treated as missing: {examples!r}"
             )
             X[name] = values.where(~unseen)
         return X

@@ -77,8 +77,14 @@ def test_infinite_and_empty_columns(run_dir):
     )
     df.loc[[2, 10, 20], "spiky"] = np.inf
     df.loc[[4], "spiky"] = -np.inf
-    with pytest.warns(DataQualityWarning, match="'spiky' has 3 \\+inf and 1 -inf"):
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
         result = fit(df, "y", run_dir, learners=["lgbm", "xgboost"])
+    infinite = [str(w.message) for w in caught if "inf" in str(w.message)]
+    assert infinite == [
+        "column 'spiky' has 3 +inf and 1 -inf value(s); they were treated as missing values "
+        "(NaN), in training and in prediction"
+    ]
     dropped = {f.column: f.message for f in result.findings if f.kind == "dropped_column"}
     assert set(dropped) == {"constant", "empty_float", "empty_object"}
     assert "single value" in dropped["constant"]
@@ -226,8 +232,9 @@ def test_unseen_categories_at_predict(run_dir):
     assert model.predict(mixed.iloc[[1]])[0] == pytest.approx(batch[1])
     assert np.allclose(model.predict(mixed.iloc[2:]), batch[2:])
     assert batch[2] > batch[1] > batch[0]
-    with pytest.warns(DataQualityWarning, match="column 'city'.*\\['Z'\\]"):
+    with pytest.warns(DataQualityWarning, match="column 'city'.*\\['Z'\\]") as caught:
         unseen = model.predict(pd.DataFrame({"city": ["Z"], "x": [0.0]}))
+    assert caught[0].filename == __file__
     missing = model.predict(pd.DataFrame({"city": [None], "x": [0.0]}))
     assert np.isfinite(unseen).all()
     assert unseen[0] == pytest.approx(missing[0])
