@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .data.steps import Step, apply_steps
+from .data.steps import Step, apply_steps, original_names
 from .errors import DataQualityWarning, SchemaError
 from .metrics import REGRESSION
 
@@ -65,6 +65,20 @@ class Model:
         if self.task == REGRESSION or self.label_encoder is None:
             raise AttributeError("a regression model has no classes_")
         return np.asarray(self.label_encoder.classes_)
+
+    @property
+    def feature_importances_(self) -> pd.Series:
+        """Importance of each learner input, largest first, under the user's column names.
+
+        Inputs are the columns after the data checks' steps and FLAML's encoding, so
+        a date column appears as its parts (``hour_<name>``, ...).
+        """
+        values = np.asarray(self.estimator.feature_importances_, dtype=float).ravel()
+        names = getattr(self.estimator, "feature_names_in_", None)
+        if names is None:
+            names = self.transformer._cat_columns + self.transformer._num_columns
+        index = original_names(self.steps, list(names))
+        return pd.Series(values, index=index, name="importance").sort_values(ascending=False)
 
     def predict(self, X: pd.DataFrame) -> np.ndarray:
         """Predict the original labels (classification) or values (regression) of ``X``."""

@@ -14,6 +14,12 @@ from .metrics import METRICS, Metric
 from .model import Model
 from .search.events import Trial
 
+# Shown when a time budget, not max_trials, ended the search.
+NOT_DETERMINISTIC = (
+    "The search was limited by time, so a repeat with the same random_state can try "
+    "other configs; pass max_trials= for a repeatable search."
+)
+
 TRIAL_COLUMNS = [
     "index",
     "learner",
@@ -122,6 +128,8 @@ class Result:
         ]
         if others:
             lines.append("  other holdout metrics: " + ", ".join(others))
+        if not self.deterministic:
+            lines.append(f"  {NOT_DETERMINISTIC}")
         if self.run_dir is not None:
             lines.append(f"  saved in {self.run_dir}")
         return "\n".join(lines)

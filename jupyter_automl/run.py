@@ -23,6 +23,7 @@ import pandas as pd
 from . import runfolder
 from .data.checks import Finding, prepare
 from .data.split import split_holdout
+from .data.steps import quiet_steps
 from .data.task import infer_task
 from .errors import AutoMLError, BudgetError, ConfigError, SearchError
 from .kernel import stop_on_interrupt
@@ -381,9 +382,10 @@ class Run:
             model = Model.from_flaml(automl, self.task, self.feature_names, self.steps)
             best_learner, best_config = automl.best_estimator, dict(automl.best_config)
         self._warm_start = dict(automl.best_config_per_estimator)
-        scores = evaluate(
-            model, self.X_holdout_raw, self.split.y_holdout, self.task, self.metric.name
-        )
+        with quiet_steps():  # the findings already report what the steps change
+            scores = evaluate(
+                model, self.X_holdout_raw, self.split.y_holdout, self.task, self.metric.name
+            )
         runfolder.save_model(self.run_dir, model)
         status = STOPPED if self._stop_reason else DONE
         return Result(
@@ -419,7 +421,8 @@ class Run:
         if needed is not None:
             advice = f"FLAML estimates at least {needed:g} s are needed; pass time_budget={max(needed, 10):g} or more"
         else:
-            advice = f"try time_budget={max(10.0, 5 * self.time_budget):g} or more"
+            suggested = max(default_time_budget(self.n_rows, self.n_columns), 5 * self.time_budget)
+            advice = f"try time_budget={suggested:g} or more"
         return BudgetError(
             f"no model finished training within time_budget={self.time_budget:g} s on "
             f"{self.n_rows:,} rows x {self.n_columns:,} columns; {advice}"

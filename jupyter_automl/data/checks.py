@@ -9,36 +9,21 @@ from __future__ import annotations
 
 import difflib
 import warnings
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from ..errors import DataError, DataQualityWarning
-from .steps import Step, apply_steps
+from .features import check_features
+from .findings import INFO, WARNING, Finding
 
-INFO = "info"
-WARNING = "warning"
+__all__ = ["INFO", "WARNING", "Finding", "PreparedData", "prepare"]
+from .steps import DropColumns, Step, apply_steps, quiet_steps
 
 # Minimum number of rows with a usable target that a search accepts.
 MIN_ROWS = 10
-
-
-@dataclass(frozen=True)
-class Finding:
-    """Something a data check noticed, and what was done about it."""
-
-    kind: str
-    column: Any
-    severity: str
-    message: str
-    fix: str = ""
-
-    def to_dict(self) -> dict[str, Any]:
-        record = asdict(self)
-        record["column"] = None if self.column is None else str(self.column)
-        return record
 
 
 @dataclass
@@ -56,16 +41,23 @@ class PreparedData:
     steps: list[Step]
 
     def features(self) -> pd.DataFrame:
-        """Return ``X`` with every step applied."""
-        return apply_steps(self.steps, self.X)
+        """Return ``X`` with every step applied.
+
+        The steps' own warnings are silenced here because the findings already
+        reported the same changes.
+        """
+        with quiet_steps():
+            return apply_steps(self.steps, self.X)
 
 
 def prepare(df: Any, target: Any, *, drop_missing_target: bool = True) -> PreparedData:
     """Check ``df`` and split it into features ``X`` and target ``y``.
 
     Raises ``DataError`` before any search starts when the frame cannot be used.
+    Every change the checks make to the features is a step in the result, and
+    every finding is also issued as a ``DataQualityWarning``.
     """
-    check_frame(df)
+    check_frame(df, target)
     check_target_column(df, target)
     findings: list[Finding] = []
     df, dropped = _drop_missing_target(df, target, drop_missing_target)
@@ -78,12 +70,45 @@ def prepare(df: Any, target: Any, *, drop_missing_target: bool = True) -> Prepar
     X = df.drop(columns=[target])
     if X.shape[1] == 0:
         raise DataError(f"the DataFrame has no columns besides the target {target!r}")
+    feature_findings, steps = check_features(X)
+    findings.extend(feature_findings)
+    if X.shape[1] == _dropped_count(steps):
+        raise DataError(
+            "every feature column was dropped by the data checks, so there is nothing to "
+            "learn from: " + "; ".join(finding.message for finding in feature_findings)
+        )
     for finding in findings:
-        warnings.warn(finding.message, DataQualityWarning, stacklevel=3)
-    return PreparedData(X=X, y=df[target], target=target, findings=findings, steps=[])
+        if finding.severity == WARNING:
+            warnings.warn(finding.message, DataQualityWarning, stacklevel=3)
+    y = numpy_target(df[target])
+    return PreparedData(X=X, y=y, target=target, findings=findings, steps=steps)
 
 
-def check_frame(df: Any) -> None:
+def numpy_target(y: pd.Series) -> pd.Series:
+    """Return ``y`` with a NumPy dtype, so every learner and label encoder accepts it.
+
+    Nullable and pyarrow-backed targets (``boolean``, ``Int64``, ``string[pyarrow]``)
+    have no missing values left at this point and map to bool, int64, float64 or str.
+    """
+    dtype = y.dtype
+    if isinstance(dtype, (np.dtype, pd.CategoricalDtype)):
+        return y
+    if pd.api.types.is_bool_dtype(dtype):
+        return y.astype(bool)
+    if pd.api.types.is_integer_dtype(dtype):
+        return y.astype("int64")
+    if pd.api.types.is_float_dtype(dtype):
+        return y.astype("float64")
+    if pd.api.types.is_string_dtype(dtype):
+        return y.astype("str")
+    return y
+
+
+def _dropped_count(steps: list[Step]) -> int:
+    return sum(len(step.columns) for step in steps if isinstance(step, DropColumns))
+
+
+def check_frame(df: Any, target: Any = None) -> None:
     """Raise ``DataError`` unless ``df`` is a non-empty DataFrame with unique column names."""
     if not isinstance(df, pd.DataFrame):
         raise DataError(
@@ -93,6 +118,13 @@ def check_frame(df: Any) -> None:
     if df.empty:
         raise DataError(f"the DataFrame is empty (shape {df.shape})")
     duplicated = df.columns[df.columns.duplicated()].unique().tolist()
+    if target in duplicated:
+        count = int((df.columns == target).sum())
+        raise DataError(
+            f"{count} columns are named {target!r}, the target, so it is unclear which one to "
+            f"predict; rename or drop the extra ones, for example df = df.loc[:, "
+            f"~df.columns.duplicated()] keeps the first"
+        )
     if duplicated:
         names = ", ".join(repr(name) for name in duplicated)
         raise DataError(

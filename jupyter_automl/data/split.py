@@ -9,7 +9,10 @@ from sklearn.model_selection import train_test_split
 
 from ..errors import ConfigError
 from ..metrics import REGRESSION
-from .checks import WARNING, Finding
+from .findings import WARNING, Finding
+
+# A class with fewer than this share of the rows gets an imbalance finding.
+IMBALANCE_SHARE = 0.05
 
 
 @dataclass
@@ -49,7 +52,29 @@ def split_holdout(
                     ),
                 )
             )
+    if task != REGRESSION:
+        findings.extend(_imbalance(y))
     X_train, X_holdout, y_train, y_holdout = train_test_split(
         X, y, test_size=fraction, random_state=random_state, stratify=stratify
     )
     return HoldoutSplit(X_train, y_train, X_holdout, y_holdout, stratify is not None, findings)
+
+
+def _imbalance(y: pd.Series) -> list[Finding]:
+    counts = y.value_counts()
+    rarest, count = counts.index[-1], int(counts.iloc[-1])
+    if count >= IMBALANCE_SHARE * len(y):
+        return []
+    return [
+        Finding(
+            kind="imbalanced_classes",
+            column=y.name,
+            severity=WARNING,
+            message=(
+                f"class {rarest!r} of {y.name!r} has only {count} of {len(y):,} rows "
+                f"(1:{round(counts.iloc[0] / count)}); the holdout and FLAML's validation "
+                "splits are stratified so each contains it, and accuracy is a poor guide: "
+                "prefer metric='roc_auc' or metric='ap' (average precision)"
+            ),
+        )
+    ]

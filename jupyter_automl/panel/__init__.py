@@ -7,6 +7,7 @@ from typing import Any
 import ipywidgets as widgets
 from IPython.display import display
 
+from ..data.findings import findings_html
 from ..search.events import FINAL_STATES, SearchFinished, StatusChanged, TrialFinished
 
 
@@ -19,7 +20,8 @@ def show_panel(run: Any, result_name: str) -> widgets.Widget:
     status = widgets.HTML("starting")
     stop = widgets.Button(description="Stop", button_style="warning")
     stop.on_click(lambda _: run.stop("user"))
-    box = widgets.VBox([header, widgets.HBox([progress, stop]), status])
+    checks = widgets.HTML(findings_html(run.findings))
+    box = widgets.VBox([header, widgets.HBox([progress, stop]), status, checks])
 
     def on_event(event: Any) -> None:
         if run.status in FINAL_STATES and not isinstance(event, SearchFinished):
