@@ -73,14 +73,15 @@ class TrainingPlan:
     ``categorical`` and ``numeric`` are the columns the learner sees, in FLAML's
     order (categorical first). ``numeric`` includes the datetime parts, named as
     FLAML names them (``year_<column>``), and the datetime columns themselves as
-    ordinal days. ``datetime_parts`` maps each datetime column to the parts kept.
+    ordinal days. ``datetime_parts`` maps each datetime column to the parts kept,
+    each with the name of its new column.
     """
 
     task: str
     learner: str
     categorical: list[Any]
     numeric: list[Any]
-    datetime_parts: dict[Any, list[str]]
+    datetime_parts: dict[Any, dict[str, str]]
     estimator_class: str
     params: dict[str, Any]
     normalize_rows: bool = False
@@ -108,8 +109,18 @@ class TrainingPlan:
         return getattr(module, self.estimator_class)(**self.params)
 
 
-def plan_from_flaml(automl: Any, task: str, input_columns: list[Any]) -> TrainingPlan:
-    """Read the plan from a finished ``flaml.AutoML`` fitted on ``input_columns``."""
+def search_names(count: int) -> list[str]:
+    """Return the column names the search sees in place of the user's.
+
+    LightGBM rejects feature names with JSON characters such as quotes, braces
+    and colons, and scikit-learn rejects frames that mix text and number names,
+    so FLAML is given ``column_0``, ``column_1``, ... and the plan maps them back.
+    """
+    return [f"column_{position}" for position in range(count)]
+
+
+def plan_from_flaml(automl: Any, task: str, columns: list[Any]) -> TrainingPlan:
+    """Read the plan from a finished ``flaml.AutoML`` fitted on ``columns``, renamed by ``search_names``."""
     learner = str(automl.best_estimator)
     fitted = getattr(automl.model, "estimator", None)
     class_name = type(fitted).__name__
@@ -119,12 +130,17 @@ def plan_from_flaml(automl: Any, task: str, input_columns: list[Any]) -> Trainin
             f"pass learners= with some of {list(SUPPORTED_LEARNERS)}"
         )
     transformer = automl._transformer
-    categorical = list(transformer._cat_columns)
-    numeric = list(transformer._num_columns)
-    datetime_parts = {
-        column: [part for part in DATETIME_PARTS if f"{part}_{column}" in numeric]
-        for column in transformer._datetime_columns
-    }
+    real = dict(zip(search_names(len(columns)), columns, strict=True))
+    taken = set(columns)
+    datetime_parts: dict[Any, dict[str, str]] = {}
+    for search_name in transformer._datetime_columns:
+        parts = datetime_parts[real[search_name]] = {}
+        for part in DATETIME_PARTS:
+            if f"{part}_{search_name}" in transformer._num_columns:
+                parts[part] = _unique_name(f"{part}_{real[search_name]}", taken)
+                real[f"{part}_{search_name}"] = parts[part]
+    categorical = [real[name] for name in transformer._cat_columns]
+    numeric = [real[name] for name in transformer._num_columns]
     used = set(categorical) | set(numeric)
     return TrainingPlan(
         task=task,
@@ -136,8 +152,16 @@ def plan_from_flaml(automl: Any, task: str, input_columns: list[Any]) -> Trainin
         params=effective_params(fitted),
         normalize_rows=learner == "sgd",
         encode_labels=task != REGRESSION and class_name.startswith("XGB"),
-        dropped=[column for column in input_columns if column not in used],
+        dropped=[column for column in columns if column not in used],
     )
+
+
+def _unique_name(name: str, taken: set[Any]) -> str:
+    """Return ``name``, or ``name`` with underscores appended, so it is not in ``taken``."""
+    while name in taken:
+        name += "_"
+    taken.add(name)
+    return name
 
 
 def effective_params(fitted: Any) -> dict[str, Any]:
