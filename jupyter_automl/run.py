@@ -415,7 +415,7 @@ class Run:
         This model, not FLAML's, is handed to the user: the generated code builds
         and fits the same pipeline on the same rows, so the two predict the same.
         """
-        plan = plan_from_flaml(automl, self.task, self.search_feature_names)
+        plan = plan_from_flaml(automl, self.task, self.search_feature_names, self.feature_names)
         return Model.fit(
             plan, self.split.X_train, self.split.y_train, task=self.task, steps=self.steps
         )

@@ -36,8 +36,8 @@ DATETIME_PARTS = {
     "hour": "hour",
     "minute": "minute",
     "second": "second",
-    "dayofweek": "dayofweek",
-    "dayofyear": "dayofyear",
+    "dayofweek": "day_of_week",
+    "dayofyear": "day_of_year",
     "quarter": "quarter",
 }
 
@@ -74,7 +74,10 @@ class TrainingPlan:
     order (categorical first). ``numeric`` includes the datetime parts, named as
     FLAML names them (``year_<column>``), and the datetime columns themselves as
     ordinal days. ``datetime_parts`` maps each datetime column to the parts kept,
-    each with the name of its new column.
+    each with the name of its new column. ``prepare_outside`` is True when the
+    raw column names mix text and other types, which every scikit-learn step
+    rejects: ``prepare_features`` then runs before the pipeline instead of as
+    its first step.
     """
 
     task: str
@@ -87,6 +90,7 @@ class TrainingPlan:
     normalize_rows: bool = False
     encode_labels: bool = False
     dropped: list[Any] = field(default_factory=list)
+    prepare_outside: bool = False
 
     @property
     def estimator_module(self) -> str:
@@ -119,8 +123,14 @@ def search_names(count: int) -> list[str]:
     return [f"column_{position}" for position in range(count)]
 
 
-def plan_from_flaml(automl: Any, task: str, columns: list[Any]) -> TrainingPlan:
-    """Read the plan from a finished ``flaml.AutoML`` fitted on ``columns``, renamed by ``search_names``."""
+def plan_from_flaml(
+    automl: Any, task: str, columns: list[Any], raw_columns: list[Any]
+) -> TrainingPlan:
+    """Read the plan from a finished ``flaml.AutoML``.
+
+    ``columns`` are the columns FLAML was fitted on, renamed by ``search_names``;
+    ``raw_columns`` are the user's columns before the data checks' steps.
+    """
     learner = str(automl.best_estimator)
     fitted = getattr(automl.model, "estimator", None)
     class_name = type(fitted).__name__
@@ -153,7 +163,14 @@ def plan_from_flaml(automl: Any, task: str, columns: list[Any]) -> TrainingPlan:
         normalize_rows=learner == "sgd",
         encode_labels=task != REGRESSION and class_name.startswith("XGB"),
         dropped=[column for column in columns if column not in used],
+        prepare_outside=mixes_text_and_other_names(raw_columns),
     )
+
+
+def mixes_text_and_other_names(columns: list[Any]) -> bool:
+    """Tell whether scikit-learn would reject these column names (text mixed with other types)."""
+    types = {type(column).__qualname__ for column in columns}
+    return len(types) > 1 and "str" in types
 
 
 def _unique_name(name: str, taken: set[Any]) -> str:

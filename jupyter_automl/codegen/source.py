@@ -116,7 +116,7 @@ def _header(result: Result, plan: TrainingPlan) -> list[str]:
 
 def _imports(result: Result, plan: TrainingPlan) -> list[str]:
     metric_names = sorted(set(_metric_source(result)[0]))
-    preprocessing = ["FunctionTransformer"]
+    preprocessing = [] if plan.prepare_outside else ["FunctionTransformer"]
     if plan.encode_labels:
         preprocessing.append("LabelEncoder")
     if plan.normalize_rows:
@@ -130,8 +130,9 @@ def _imports(result: Result, plan: TrainingPlan) -> list[str]:
         f"from sklearn.metrics import {', '.join(metric_names)}",
         "from sklearn.model_selection import train_test_split",
         "from sklearn.pipeline import Pipeline",
-        f"from sklearn.preprocessing import {', '.join(sorted(preprocessing))}",
     ]
+    if preprocessing:
+        imports.append(f"from sklearn.preprocessing import {', '.join(sorted(preprocessing))}")
     return [
         "import hashlib",
         "import warnings",
@@ -221,15 +222,30 @@ def _columns(plan: TrainingPlan) -> list[str]:
     return lines
 
 
+def _inputs(plan: TrainingPlan) -> tuple[str, str]:
+    """Return the names of what the pipeline is given for the training and holdout rows."""
+    if plan.prepare_outside:
+        return "X_train_prepared", "X_holdout_prepared"
+    return "X_train", "X_holdout"
+
+
 def _fit(plan: TrainingPlan) -> list[str]:
-    arguments = "X_train, y_train"
+    train, _ = _inputs(plan)
+    arguments = f"{train}, y_train"
     lines = []
+    if plan.prepare_outside:
+        lines += [
+            "# The column names mix text and other types, which every scikit-learn step",
+            "# rejects, so prepare_features runs before the pipeline instead of inside it.",
+            "X_train_prepared = prepare_features(X_train)",
+            "X_holdout_prepared = prepare_features(X_holdout)",
+        ]
     if plan.encode_labels:
         lines += [
             "# XGBoost needs the classes as 0, 1, 2, ...; label_encoder maps them back.",
             "label_encoder = LabelEncoder().fit(y_train)",
         ]
-        arguments = "X_train, label_encoder.transform(y_train)"
+        arguments = f"{train}, label_encoder.transform(y_train)"
     fit_params = "".join(f", {name}={value!r}" for name, value in plan.fit_params.items())
     if fit_params:
         lines.append("# LightGBM is told which columns hold category codes.")
@@ -246,18 +262,19 @@ def _metric_source(result: Result) -> tuple[tuple[str, ...], str]:
 
 
 def _score(result: Result, plan: TrainingPlan) -> list[str]:
+    _, holdout = _inputs(plan)
     lines = ["# The holdout score"]
     if result.task != REGRESSION:
         if plan.encode_labels:
             lines += [
                 "classes = label_encoder.classes_",
-                "holdout_predictions = label_encoder.inverse_transform(model.predict(X_holdout))",
+                f"holdout_predictions = label_encoder.inverse_transform(model.predict({holdout}))",
             ]
         else:
-            lines += ["classes = model.classes_", "holdout_predictions = model.predict(X_holdout)"]
-        lines.append("holdout_proba = model.predict_proba(X_holdout)")
+            lines += ["classes = model.classes_", f"holdout_predictions = model.predict({holdout})"]
+        lines.append(f"holdout_proba = model.predict_proba({holdout})")
     else:
-        lines.append("holdout_predictions = model.predict(X_holdout)")
+        lines.append(f"holdout_predictions = model.predict({holdout})")
     expression = _metric_source(result)[1]
     lines += [
         f"holdout_score = float({expression})",
@@ -267,14 +284,15 @@ def _score(result: Result, plan: TrainingPlan) -> list[str]:
 
 
 def _usage(result: Result, plan: TrainingPlan) -> list[str]:
+    rows = "prepare_features(new_rows)" if plan.prepare_outside else "new_rows"
     lines = ["# Predict on new rows that have the training columns (the target is not needed):"]
     if plan.encode_labels:
-        lines.append("#   label_encoder.inverse_transform(model.predict(new_rows))")
+        lines.append(f"#   label_encoder.inverse_transform(model.predict({rows}))")
     else:
-        lines.append("#   model.predict(new_rows)")
+        lines.append(f"#   model.predict({rows})")
     if result.task != REGRESSION:
         lines.append(
-            "#   model.predict_proba(new_rows)  # one column per class, in the order of classes"
+            f"#   model.predict_proba({rows})  # one column per class, in the order of classes"
         )
     return lines
 

@@ -72,7 +72,9 @@ def parity(tmp_path_factory):
     return {case: (*sessions[case], outputs[programs[case]]) for case in CASES}
 
 
-@pytest.mark.parametrize(("task", "learner"), CASES, ids=[f"{t}-{l}" for t, l in CASES])
+@pytest.mark.parametrize(
+    ("task", "learner"), CASES, ids=[f"{task}-{learner}" for task, learner in CASES]
+)
 def test_generated_code_reproduces_model(parity, task, learner):
     result, holdout, generated = parity[task, learner]
     assert not isinstance(generated, str), generated
