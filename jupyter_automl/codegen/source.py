@@ -81,12 +81,15 @@ def generate_code(result: Result, data_name: str | None = None) -> str:
         _loading(result, data_name),
         _split(result),
         _columns(plan),
-        prepare_features_source(model.steps, plan),
+        ["", *prepare_features_source(model.steps, plan), ""],  # two blank lines around a def
         pipeline_source(plan),
         _fit(plan),
         _score(result, plan),
         _usage(result, plan),
     ]
+    body = "\n\n".join("\n".join(lines) for lines in sections[2:])
+    if "np." not in body:
+        sections[1].remove("import numpy as np")
     source = "\n\n".join("\n".join(lines) for lines in sections) + "\n"
     compile(source, "<generated training code>", "exec")  # a bug here must not reach a cell
     return source

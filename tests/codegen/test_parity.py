@@ -8,6 +8,8 @@ its holdout predictions and score are compared with the session's model.
 from __future__ import annotations
 
 import math
+import subprocess
+import sys
 
 import numpy as np
 import pandas as pd
@@ -91,3 +93,30 @@ def test_generated_code_reproduces_model(parity, task, learner):
     assert f"holdout {result.metric.label}: {result.holdout_score:.6f}" in generated.printed
     assert not [text for text in generated.warnings if "differs from the data" in text]
     assert generated.model_type == "Pipeline"
+
+
+def test_generated_code_passes_pyflakes(parity, tmp_path):
+    """Every generated program is free of unused imports and undefined names."""
+    sources = {
+        f"{task}-{learner}": result.to_code("data_frame")
+        for (task, learner), (result, *_) in parity.items()
+    }
+    for name, source in sources.items():
+        (tmp_path / f"{name}.py").write_text("data_frame = None\n" + source, encoding="utf-8")
+    completed = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "ruff",
+            "check",
+            "--no-cache",
+            "--isolated",
+            "--select",
+            "F",
+            str(tmp_path),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert completed.returncode == 0, completed.stdout
