@@ -1,6 +1,6 @@
 """Export a finished run as a notebook that retrains the model and explains it.
 
-The notebook holds a summary of the data and of the data checks, the search and
+The notebook contains a summary of the data and of the data checks, the search and
 its leaderboard, the generated training code, an evaluation with charts, and
 how to predict on new rows. Executed top to bottom it prints the same holdout
 score as the session.
@@ -23,7 +23,7 @@ from .metrics import BINARY, REGRESSION
 if TYPE_CHECKING:
     from .result import Result
 
-# How the notebook reads a data file, by suffix.
+# pandas reader of a data file, by file suffix.
 READERS = {
     ".csv": "read_csv",
     ".parquet": "read_parquet",

@@ -5,13 +5,13 @@ final model from it (``jupyter_automl.codegen.pipeline``) and the generated code
 is rendered from it (``jupyter_automl.codegen.source``), so both fit the same
 scikit-learn pipeline with the same parameters on the same rows.
 
-FLAML 2.8 hands its learners a frame prepared by its ``DataTransformer``:
-constant columns and text columns whose values are all distinct are dropped,
-datetime columns are expanded into numeric parts and then into ordinal days,
-text and categorical columns get a ``"__NAN__"`` level for missing values, and
-numeric columns are imputed with the median. Learners other than LightGBM then
-see the categories as integer codes, and ``sgd`` also scales each row to unit
-length. The plan records which columns took which path.
+FLAML 2.8 hands its learners a frame prepared by its ``DataTransformer``. It
+drops constant columns and text columns whose values are all distinct. It
+expands datetime columns into numeric parts and then into ordinal days. Text and
+categorical columns get a ``"__NAN__"`` level for missing values, and numeric
+columns are imputed with the median. Learners other than LightGBM then get the
+categories as integer codes, and ``sgd`` also scales each row to unit length.
+The plan records which columns took which path.
 """
 
 from __future__ import annotations
@@ -102,7 +102,7 @@ class TrainingPlan:
 
     @property
     def fit_params(self) -> dict[str, Any]:
-        """Keyword arguments of ``Pipeline.fit``: LightGBM is told which columns are categories."""
+        """Keyword arguments of ``Pipeline.fit``, which give LightGBM the category columns' positions."""
         if self.estimator_class.startswith("LGBM") and self.categorical:
             return {"estimator__categorical_feature": list(range(len(self.categorical)))}
         return {}

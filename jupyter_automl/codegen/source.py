@@ -22,10 +22,10 @@ from .plan import CodegenError, TrainingPlan
 if TYPE_CHECKING:
     from ..result import Result
 
-# How the generated code computes each metric on the holdout: the functions to
-# import from sklearn.metrics, and an expression over ``y_holdout``,
-# ``holdout_predictions``, ``holdout_proba`` and ``classes``. Each matches the
-# function of the same name in jupyter_automl.metrics.
+# Holdout metrics in the generated code, by metric and task ("" for any task).
+# Each entry names the sklearn.metrics functions to import and gives an expression
+# over ``y_holdout``, ``holdout_predictions``, ``holdout_proba`` and ``classes``.
+# Each expression computes the same value as its metric in jupyter_automl.metrics.
 METRIC_SOURCE: dict[tuple[str, str], tuple[tuple[str, ...], str]] = {
     ("roc_auc", BINARY): (
         ("roc_auc_score",),

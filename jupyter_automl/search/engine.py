@@ -33,9 +33,9 @@ logger = logging.getLogger(__name__)
 POLL_INTERVAL = 0.1
 # Seconds kept free at the end of the budget for scoring the holdout and saving the run.
 FINISH_RESERVE = 0.3
-# The least search time FLAML is given, so that a first trial can run even when
-# loading the libraries used up the budget. FLAML's final retrain, which would
-# otherwise supply a model, is switched off (see ``_fit``).
+# Minimum search time given to FLAML, in seconds, so that a first trial can run
+# even when loading the libraries used up the budget. Without it no model would
+# exist, because FLAML's final retrain is switched off (see ``_fit``).
 MIN_SEARCH_BUDGET = 1.0
 # FLAML's number of folds when it chooses cross-validation for small data.
 FLAML_CV_FOLDS = 5

@@ -1,8 +1,8 @@
 """Generated code, run on its own, rebuilds the session's model on real data.
 
-For every learner and task, a short real search is run; its generated code is
-then run in a fresh interpreter that cannot import flaml or jupyter_automl, and
-its holdout predictions and score are compared with the session's model.
+For every learner and task, a short real search runs first. Its generated code
+then runs in a fresh interpreter that cannot import flaml or jupyter_automl.
+Its holdout predictions and score must match the session's model.
 """
 
 from __future__ import annotations
