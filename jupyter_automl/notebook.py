@@ -168,6 +168,7 @@ def _score_check(result: Result) -> str:
 
 def _charts(result: Result) -> list[str]:
     setup = (
+        "import numpy as np\n"
         "import plotly.express as px\n"
         "import plotly.io as pio\n\n"
         '# Charts as Plotly JSON, which JupyterLab and Notebook 7 render offline.\npio.renderers.default = "plotly_mimetype"'
