@@ -22,7 +22,7 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import AutoMLError, ConfigError
+from ..errors import CodegenError, ConfigError
 from ..metrics import REGRESSION
 
 # FLAML's level for a missing value in a text or categorical column.
@@ -60,10 +60,6 @@ ESTIMATOR_MODULES = {
 SUPPORTED_LEARNERS = ("lgbm", "rf", "xgboost", "extra_tree", "xgb_limitdepth", "sgd", "lrl1")
 # Parameters that must not reach the final model: FLAML's time-limit callbacks.
 IGNORED_PARAMS = ("callbacks",)
-
-
-class CodegenError(AutoMLError, ValueError):
-    """The chosen model cannot be written as standalone code."""
 
 
 @dataclass

@@ -105,3 +105,44 @@ def test_steps_appear_in_code_and_reproduce(monkeypatch, adult_df, tmp_path):
     holdout = ja.last_run().X_holdout_raw
     assert np.array_equal(generated.predictions, result.model.predict(holdout))
     assert generated.score == pytest.approx(result.holdout_score, rel=1e-9)
+
+
+def test_dropped_target_rows_reproduce(penguins_df, tmp_path):
+    frame = penguins_df.copy()
+    frame.loc[[3, 10], "species"] = None
+    frame.loc[20, "species"] = "  "
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DataQualityWarning)
+        result = ja.automl(
+            frame,
+            "species",
+            time_budget=30,
+            max_trials=2,
+            learners=["lgbm"],
+            run_dir=tmp_path / "runs",
+            progress=False,
+        )
+    assert result.n_train + result.n_holdout == len(frame) - 3
+    code = result.to_code("data_frame")
+    assert "data = data.loc[~unusable]" in code
+
+    data_path = tmp_path / "penguins.pkl"
+    frame.to_pickle(data_path)
+    program = write_program(tmp_path, "dropped", data_path, code)
+    generated = run_programs([program], tmp_path)[program]
+    assert not isinstance(generated, str), generated
+    holdout = ja.last_run().X_holdout_raw
+    assert generated.holdout_index == list(holdout.index)
+    assert np.allclose(generated.proba, result.model.predict_proba(holdout))
+    assert generated.score == pytest.approx(result.holdout_score, rel=1e-9)
+
+
+def test_code_without_data_name_asks_for_data(xgboost_result, tmp_path):
+    code = xgboost_result.to_code()
+    assert "data = None" in code
+    program = tmp_path / "placeholder.py"
+    program.write_text(code, encoding="utf-8")
+    outcome = run_programs([program], tmp_path)[program]
+    assert outcome.startswith("ValueError: set data to the DataFrame")
+    assert "data = df\n" in xgboost_result.to_code("df")
+    assert "data = None" in xgboost_result.to_code("df\nimport os")
