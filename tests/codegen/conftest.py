@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import pytest
 
 DRIVER = textwrap.dedent(
     '''
@@ -102,16 +101,13 @@ def run_programs(programs: list[Path], folder: Path, timeout: float = 300) -> di
     return runs
 
 
-@pytest.fixture
-def run_generated(tmp_path):
-    """Run one result's generated code on ``df`` in a fresh interpreter."""
-
-    def run(result: Any, df: Any, name: str = "program") -> GeneratedRun:
-        data_path = tmp_path / f"{name}.pkl"
-        df.to_pickle(data_path)
-        program = write_program(tmp_path, name, data_path, result.to_code("data_frame"))
-        outcome = run_programs([program], tmp_path)[program]
-        assert not isinstance(outcome, str), outcome
-        return outcome
-
-    return run
+def run_generated_code(
+    result: Any, frame: Any, folder: Path, name: str = "program"
+) -> GeneratedRun:
+    """Run ``result``'s generated code on ``frame`` in a fresh interpreter; fail on an error."""
+    data_path = folder / f"{name}.pkl"
+    frame.to_pickle(data_path)
+    program = write_program(folder, name, data_path, result.to_code("data_frame"))
+    outcome = run_programs([program], folder)[program]
+    assert not isinstance(outcome, str), outcome
+    return outcome

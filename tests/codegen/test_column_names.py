@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import realdata
-from conftest import run_programs, write_program
+from conftest import run_generated_code
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
@@ -94,11 +94,7 @@ def test_any_column_names_reproduce(column_names, learner):
         assert constants["CATEGORICAL_COLUMNS"] == result.model.plan.categorical
         assert constants["NUMERIC_COLUMNS"] == result.model.plan.numeric
 
-        data_path = folder / "data.pkl"
-        frame.to_pickle(data_path)
-        program = write_program(folder, "names", data_path, code)
-        generated = run_programs([program], folder)[program]
-        assert not isinstance(generated, str), generated
+        generated = run_generated_code(result, frame, folder)
         holdout = ja.last_run().X_holdout_raw
         assert np.array_equal(generated.predictions, result.model.predict(holdout))
         assert np.allclose(generated.proba, result.model.predict_proba(holdout))

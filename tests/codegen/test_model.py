@@ -8,7 +8,7 @@ import joblib
 import numpy as np
 import pytest
 import realdata
-from conftest import run_programs, write_program
+from conftest import run_generated_code, run_programs
 
 import jupyter_automl as ja
 from jupyter_automl import run as run_module
@@ -93,15 +93,10 @@ def test_steps_appear_in_code_and_reproduce(monkeypatch, adult_df, tmp_path):
             run_dir=tmp_path / "runs",
             progress=False,
         )
-    code = result.to_code("data_frame")
-    assert step.to_code("X")[0] in code
+    assert step.to_code("X")[0] in result.to_code("data_frame")
     assert "fnlwgt" not in result.model.plan.columns
 
-    data_path = tmp_path / "adult.pkl"
-    frame.to_pickle(data_path)
-    program = write_program(tmp_path, "steps", data_path, code)
-    generated = run_programs([program], tmp_path)[program]
-    assert not isinstance(generated, str), generated
+    generated = run_generated_code(result, frame, tmp_path)
     holdout = ja.last_run().X_holdout_raw
     assert np.array_equal(generated.predictions, result.model.predict(holdout))
     assert generated.score == pytest.approx(result.holdout_score, rel=1e-9)
@@ -123,14 +118,9 @@ def test_dropped_target_rows_reproduce(penguins_df, tmp_path):
             progress=False,
         )
     assert result.n_train + result.n_holdout == len(frame) - 3
-    code = result.to_code("data_frame")
-    assert "data = data.loc[~unusable]" in code
+    assert "data = data.loc[~unusable]" in result.to_code("data_frame")
 
-    data_path = tmp_path / "penguins.pkl"
-    frame.to_pickle(data_path)
-    program = write_program(tmp_path, "dropped", data_path, code)
-    generated = run_programs([program], tmp_path)[program]
-    assert not isinstance(generated, str), generated
+    generated = run_generated_code(result, frame, tmp_path)
     holdout = ja.last_run().X_holdout_raw
     assert generated.holdout_index == list(holdout.index)
     assert np.allclose(generated.proba, result.model.predict_proba(holdout))
