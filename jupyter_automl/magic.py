@@ -212,7 +212,8 @@ class AutoMLMagics(Magics):
             print(f"No training code for this model: {error}")
             return
         display(code_display(code, result.run_dir), raw=True)
-        self.shell.set_next_input(code, replace=False)
+        if self.shell is not None:
+            self.shell.set_next_input(code, replace=False)
 
     def _run_in_background(self, run: Run, result_name: str) -> None:
         from .panel import show_panel
