@@ -48,7 +48,8 @@ def prepare_features_source(steps: list[Step], plan: TrainingPlan) -> list[str]:
     if steps:
         lines.append("    # Fixes made by the data checks")
         for step in steps:
-            lines.extend(f"    {line}" for line in step.to_code("X"))
+            for statement in step.to_code("X"):
+                lines.extend(f"    {line}" for line in statement.split("\n"))
     for column, parts in plan.datetime_parts.items():
         lines.append(
             f"    # The datetime column {column!r} becomes numeric parts and a day number."
