@@ -1,7 +1,7 @@
 """Run generated training code in a fresh interpreter and collect what it computed.
 
 The interpreter blocks any import of flaml and jupyter_automl, so the code is
-proven standalone. Each program runs in its own namespace; the driver records its
+proven standalone. Each program runs in its own namespace, and the driver records its
 holdout rows, predictions, probabilities, score and printed output.
 """
 
