@@ -151,7 +151,7 @@ def _loading(result: Result, data_name: str | None) -> list[str]:
     if expression is None:
         lines += DATA_PLACEHOLDER
     else:
-        lines.append(f"data = {expression}")
+        lines.append(f"data = {expression}  # the DataFrame the search was given")
     lines += [
         f"TARGET = {result.target!r}",
         f"EXPECTED_FINGERPRINT = {result.data_fingerprint!r}",

@@ -134,5 +134,5 @@ def test_code_without_data_name_asks_for_data(xgboost_result, tmp_path):
     program.write_text(code, encoding="utf-8")
     outcome = run_programs([program], tmp_path)[program]
     assert outcome.startswith("ValueError: set data to the DataFrame")
-    assert "data = df\n" in xgboost_result.to_code("df")
+    assert "data = df  #" in xgboost_result.to_code("df")
     assert "data = None" in xgboost_result.to_code("df\nimport os")
