@@ -143,6 +143,7 @@ class Run:
         self._error: BaseException | None = None
         self._finished = threading.Event()
         self._thread: threading.Thread | None = None
+        self._segments = 0  # searches run so far: the first, then one per extend()
         self.flaml_messages: list[str] = []
 
     # -- public state ------------------------------------------------------------
@@ -311,11 +312,12 @@ class Run:
 
     def _launch(self, deadline: float) -> None:
         _active_runs.add(self)
+        self._segments += 1
         spec = SearchSpec(
             task=self.task,
             metric=self.metric,
             time_budget=self.time_budget,
-            log_path=self.run_dir / runfolder.FLAML_LOG_FILE,
+            log_path=runfolder.flaml_log_path(self.run_dir, self._segments),
             max_trials=self.max_trials,
             random_state=self.random_state,
             estimator_list=self.learners,

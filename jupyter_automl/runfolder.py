@@ -3,7 +3,7 @@
 Layout of one run folder::
 
     trials.jsonl    one JSON object per finished trial, appended and flushed at once
-    flaml.log       FLAML's own trial log
+    flaml.log       FLAML's own trial log (flaml-2.log, ... for each extend())
     summary.json    task, metric, scores and status; rewritten at start and end
     model.joblib    the fitted ``jupyter_automl.Model`` (only once the run has one)
     pipeline.py     standalone code that rebuilds the model (only once the run has one)
@@ -34,6 +34,18 @@ MODEL_FILE = "model.joblib"
 FLAML_LOG_FILE = "flaml.log"
 CODE_FILE = "pipeline.py"
 DEFAULT_RUNS_DIR = "automl_runs"
+
+
+def flaml_log_path(run_dir: Path, segment: int) -> Path:
+    """Return FLAML's log file for the ``segment``-th search of a run, counting from 1.
+
+    Each continuation gets its own file because FLAML truncates its log when a
+    search starts, which would cut the file under the monitor reading it.
+    """
+    if segment <= 1:
+        return run_dir / FLAML_LOG_FILE
+    stem, suffix = FLAML_LOG_FILE.rsplit(".", 1)
+    return run_dir / f"{stem}-{segment}.{suffix}"
 
 
 def create_run_dir(base: str | os.PathLike[str] | None, target: Any) -> Path:

@@ -60,6 +60,21 @@ def load_flaml() -> tuple[Any, Any]:
     return AutoML, BudgetControlledState
 
 
+def flaml_max_iter(max_trials: int | None) -> int | None:
+    """Return FLAML's ``max_iter`` for ``max_trials``; the monitor stops at ``max_trials``.
+
+    FLAML 2.8 treats ``max_iter=1`` as "train the first learner's default config
+    without a search": no trial is logged, and for rf and extra_tree its retrain
+    raises AttributeError ('_t1'). One extra iteration avoids that path.
+
+    NOTE: so ``max_trials=1`` usually runs two trials, because FLAML starts the
+    second before the monitor can stop it.
+    """
+    if max_trials is None:
+        return None
+    return max(max_trials, 2)
+
+
 @dataclass
 class SearchSpec:
     """Everything FLAML needs for one search besides the data."""
@@ -175,7 +190,7 @@ class FlamlSearch:
                     task="regression" if spec.task == REGRESSION else "classification",
                     metric=flaml_metric_name(spec.metric, spec.task),
                     time_budget=budget,
-                    max_iter=spec.max_trials,
+                    max_iter=flaml_max_iter(spec.max_trials),
                     log_file_name=str(spec.log_path),
                     log_type="all",
                     seed=spec.random_state,
@@ -219,7 +234,12 @@ class FlamlSearch:
         self._partial_line = lines.pop()  # an unfinished last line waits for the next read
         for line in lines:
             if line.strip():
-                self._handle_record(json.loads(line))
+                try:
+                    record = json.loads(line)
+                except json.JSONDecodeError:
+                    logger.warning("skipped an unreadable line of %s: %r", path, line[:200])
+                    continue
+                self._handle_record(record)
 
     def _handle_record(self, record: dict[str, Any]) -> None:
         if "learner" not in record:
@@ -244,6 +264,8 @@ class FlamlSearch:
         self._next_index += 1
         self.trials.append(trial)
         self._on_trial(trial)
+        if self.spec.max_trials is not None and len(self.trials) >= self.spec.max_trials:
+            self.request_stop()
 
     # -- budget ----------------------------------------------------------------
 
