@@ -93,10 +93,16 @@ class Model:
         """Importance of each learner input, largest first, under the user's column names.
 
         Inputs are the columns after the data checks' steps and the date expansion,
-        so a date column appears as its parts (``hour_<name>``, ...). Linear
-        learners have no importances and raise AttributeError.
+        so a date column appears as its parts (``hour_<name>``, ...). For linear
+        learners it is the absolute coefficient, averaged over classes. Inputs are
+        not standardised, so a coefficient also reflects its column's scale.
         """
-        values = np.asarray(self.estimator.feature_importances_, dtype=float).ravel()
+        estimator = self.estimator
+        if hasattr(estimator, "feature_importances_"):
+            values = np.asarray(estimator.feature_importances_, dtype=float).ravel()
+        else:
+            coefficients = np.atleast_2d(np.asarray(estimator.coef_, dtype=float))
+            values = np.abs(coefficients).mean(axis=0)
         index = original_names(self.steps, list(self.plan.columns))
         return pd.Series(values, index=index, name="importance").sort_values(ascending=False)
 

@@ -118,7 +118,8 @@ class Run:
         # The split is made on the raw columns, so the final model is fitted on the
         # same rows as the generated code; the search gets them with the steps applied.
         self.split = split_holdout(prepared.X, prepared.y, self.task, holdout, self.random_state)
-        features = apply_steps(self.steps, self.split.X_train)
+        with quiet_steps():  # the findings already report what the steps change
+            features = apply_steps(self.steps, self.split.X_train)
         self.search_feature_names = list(features.columns)
         self.X_train_search = features.set_axis(search_names(features.shape[1]), axis=1)
         self.X_holdout_raw = self.split.X_holdout
@@ -439,9 +440,10 @@ class Run:
         and fits the same pipeline on the same rows, so the two predict the same.
         """
         plan = plan_from_flaml(automl, self.task, self.search_feature_names, self.feature_names)
-        return Model.fit(
-            plan, self.split.X_train, self.split.y_train, task=self.task, steps=self.steps
-        )
+        with quiet_steps():  # the findings already report what the steps change
+            return Model.fit(
+                plan, self.split.X_train, self.split.y_train, task=self.task, steps=self.steps
+            )
 
     def _budget_error(self, search: FlamlSearch) -> BudgetError:
         if self._stop_reason:

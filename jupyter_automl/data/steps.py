@@ -10,7 +10,9 @@ picklable (the model is saved with joblib) and must quote column names with
 
 from __future__ import annotations
 
+import os
 import re
+import sys
 import threading
 import warnings
 from collections.abc import Iterator
@@ -20,6 +22,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import sklearn
 
 from ..errors import DataQualityWarning, SchemaError
 
@@ -49,8 +52,25 @@ def quiet_steps() -> Iterator[None]:
 
 def _warn(message: str) -> None:
     if not getattr(_quiet, "active", False):
-        # Point at the caller of Model.predict: _warn, apply, apply_steps, _transform, predict.
-        warnings.warn(message, DataQualityWarning, stacklevel=6)
+        warnings.warn(message, DataQualityWarning, stacklevel=caller_stacklevel())
+
+
+# Packages whose frames lie between a user's ``model.predict`` call and a step.
+_LIBRARY_PREFIXES = (
+    os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep,
+    os.path.dirname(sklearn.__file__ or "") + os.sep,
+)
+
+
+def caller_stacklevel() -> int:
+    """Return the ``stacklevel`` that makes a warning point at the first frame outside
+    jupyter_automl and scikit-learn, the user's own call."""
+    level = 1
+    frame = sys._getframe(1)
+    while frame is not None and frame.f_code.co_filename.startswith(_LIBRARY_PREFIXES):
+        frame = frame.f_back
+        level += 1
+    return level
 
 
 class Step:
