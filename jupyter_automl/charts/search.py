@@ -20,10 +20,10 @@ MAX_HOVER_CONFIG = 400
 
 
 def loss_axis_title(metric: Metric) -> str:
-    """Name the validation loss in terms of the metric, e.g. ``1 - ROC AUC``."""
+    """Name the validation loss in terms of the metric, e.g. ``loss (1 - ROC AUC)``."""
     if metric.greater_is_better:
-        return f"validation loss (1 - {metric.label}), lower is better"
-    return f"validation loss ({metric.label}), lower is better"
+        return f"loss (1 - {metric.label})"
+    return f"loss ({metric.label})"
 
 
 def search_progress_figure(
@@ -33,7 +33,11 @@ def search_progress_figure(
 
     Hovering a point shows its learner, loss, metric value and config.
     """
-    figure = new_figure("Search progress", "seconds since start", loss_axis_title(metric))
+    figure = new_figure(
+        "Search progress: validation loss of each trial (lower is better)",
+        "seconds since start",
+        loss_axis_title(metric),
+    )
     colors = color_of([trial.learner for trial in trials])
     for learner, color in colors.items():
         own = [trial for trial in trials if trial.learner == learner]
@@ -73,7 +77,9 @@ def search_progress_figure(
 
 def leaderboard_figure(trials: Sequence[Trial], metric: Metric) -> go.Figure:
     """Plot each learner's best loss as a bar, best first, labelled with its trials and time."""
-    figure = new_figure("Best validation loss per learner", loss_axis_title(metric), "")
+    figure = new_figure(
+        "Best validation loss per learner (lower is better)", loss_axis_title(metric), ""
+    )
     rows = _leaderboard_rows(trials)
     rows.sort(key=lambda row: row[1], reverse=True)  # best learner at the top
     colors = color_of([trial.learner for trial in trials])
