@@ -138,6 +138,9 @@ def load_run(path: str | os.PathLike[str]) -> Result:
         findings=[Finding(**finding) for finding in summary.get("findings", [])],
         data_name=summary.get("data_name"),
         deterministic=summary.get("deterministic", False),
+        data_fingerprint=summary.get("data_fingerprint", ""),
+        stratified=summary.get("stratified", True),
+        finished_at=summary.get("finished_at", ""),
     )
 
 

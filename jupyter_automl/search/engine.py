@@ -159,6 +159,9 @@ class FlamlSearch:
                     n_jobs=spec.n_jobs,
                     early_stop=spec.early_stop,
                     model_history=False,
+                    # The run refits the best pipeline itself on every training row,
+                    # so FLAML's own final retrain would be wasted time.
+                    retrain_full=False,
                     verbose=3,
                     **spec.extra_fit_kwargs,
                 )
@@ -234,11 +237,18 @@ class FlamlSearch:
             state.time_budget = wanted
 
     def _refit_reserve(self) -> float:
-        """Estimate the seconds needed after the search: FLAML's final refit, then scoring."""
+        """Estimate the seconds needed after the search: the final refits, then scoring.
+
+        The run refits the best pipeline on every training row. With
+        cross-validation FLAML also retrains it once (``retrain_full=False`` does
+        not stop that), so the refit is counted twice. One refit is estimated from
+        the best trial's cost, scaled to the full row count (a cross-validation
+        trial fits FLAML_CV_FOLDS models on 1 - 1/FLAML_CV_FOLDS of the rows each).
+        """
         best = min(self.trials, key=lambda trial: trial.loss, default=None)
         if best is None:
             return FINISH_RESERVE
         estimate = best.cost * len(self._X_train) / max(best.sample_size, 1)
         if getattr(self.automl._state, "eval_method", None) == "cv":
-            estimate /= FLAML_CV_FOLDS - 1
+            estimate = 2 * estimate / (FLAML_CV_FOLDS - 1)
         return 1.2 * estimate + FINISH_RESERVE
