@@ -101,7 +101,7 @@ def code_html(code: str | None, note: str) -> str:
     return (
         f"<div>{copy}<span style='color:#6c757d;margin-left:8px'>{html.escape(note)}</span>"
         f"<textarea hidden>{escaped}</textarea>"
-        "<pre style='max-height:420px;overflow:auto;background:#f6f8fa;padding:8px;"
+        "<pre class='jupyter-automl-code' style='max-height:420px;overflow:auto;background:#f6f8fa;padding:8px;"
         f"font-size:12px;line-height:1.35'>{escaped}</pre></div>"
     )
 

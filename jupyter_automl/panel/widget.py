@@ -22,8 +22,16 @@ from .state import PanelState
 
 logger = logging.getLogger(__name__)
 
-# Seconds between two redraws; each chart gets at most one front-end message per redraw.
+# Seconds between two redraws of the progress line; each redraw sends at most one
+# message per widget, and only for widgets whose value changed.
 REDRAW_INTERVAL = 0.5
+
+# Seconds between two redraws of the search charts, at least; the interval grows to
+# CHART_COST_FACTOR times the time the last redraw took, so that building figures for
+# hundreds of trials takes a bounded share of the kernel's time. Each redraw replaces
+# the figure whole, which also makes the browser draw it again.
+CHART_INTERVAL = 2.0
+CHART_COST_FACTOR = 10
 
 # Seconds to wait for the JupyterLab extension to confirm an inserted cell before
 # showing the fallbacks.
@@ -64,6 +72,7 @@ class AutoMLPanel:
         self._wake = threading.Event()
         self._redraw_thread: threading.Thread | None = None
         self._drawn_trials = -1
+        self._next_chart_at = 0.0
         self._drawn_result = 0
         self._insert_timer: threading.Timer | None = None
         self._build()
@@ -177,7 +186,8 @@ class AutoMLPanel:
             except Exception:  # a drawing bug must not stop later redraws
                 logger.exception("the AutoML panel failed to redraw")
             with self._lock:
-                if self.state.final and self._drawn_result == self.state.result_version:
+                drawn = self._drawn_result == self.state.result_version
+                if self.state.final and drawn and self._drawn_trials == self.state.trials_version:
                     self._redraw_thread = None
                     return
             time.sleep(REDRAW_INTERVAL)
@@ -189,10 +199,16 @@ class AutoMLPanel:
             trials_version = self.state.trials_version
             result_version = self.state.result_version
             result = self.state.result
-        if trials_version != self._drawn_trials:
+            final = self.state.final
+        new_result = result is not None and result_version != self._drawn_result
+        chart_due = time.monotonic() >= self._next_chart_at or final
+        if (trials_version != self._drawn_trials and chart_due) or new_result:
             self._drawn_trials = trials_version
+            started = time.monotonic()
             self._draw_search_charts()
-        if result_version != self._drawn_result and result is not None:
+            cost = time.monotonic() - started
+            self._next_chart_at = started + max(CHART_INTERVAL, CHART_COST_FACTOR * cost)
+        if new_result:
             self._draw_result(result)
             self._drawn_result = result_version
 
@@ -207,6 +223,7 @@ class AutoMLPanel:
             self.progress.bar_style = _bar_style(state.status)
             self.progress_text.value = text.progress_html(state, elapsed, self.run.metric.label)
             self.stop_button.disabled = not state.can_stop
+            self.stop_button.button_style = "warning" if state.can_stop else ""
             self.extend_button.disabled = not state.can_extend
             self.insert_button.disabled = self.code is None
 
@@ -215,9 +232,10 @@ class AutoMLPanel:
         if not trials:
             return
         metric = self.run.metric
+        # While running, the time axis spans the budget so the user sees how much is left.
+        time_budget = None if self.state.final else self.state.time_budget
         show_figures(
-            self.progress_chart,
-            [charts.search_progress_figure(trials, metric, self.state.time_budget)],
+            self.progress_chart, [charts.search_progress_figure(trials, metric, time_budget)]
         )
         show_figures(self.leaderboard_chart, [charts.leaderboard_figure(trials, metric)])
 
@@ -227,6 +245,10 @@ class AutoMLPanel:
             self.code_view.value = text.code_html(self.code, self.code_note)
             self.code_source.value = text.code_source_html(self.code, self.panel_id)
         self._draw_status()
+        self._say(
+            f"The result is stored in <code>{self.result_name}</code>: "
+            f"<code>{self.result_name}.model.predict(rows)</code> predicts new rows."
+        )
         self.model_metrics.value = text.metrics_html(result)
         show_text(self.model_charts, "Computing the holdout charts...")
         try:

@@ -101,6 +101,16 @@ def lab_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LabServer]:
     root.mkdir()
     (data / "labextensions").mkdir(parents=True)
     shutil.copytree(LABEXTENSION, data / "labextensions" / "jupyter-automl")
+    # Answer JupyterLab's "get notified about news" question with Never, so no toast covers the panel.
+    labconfig = base / "config" / "labconfig"
+    labconfig.mkdir(parents=True)
+    news = {
+        "@jupyterlab/apputils-extension:notification": {
+            "fetchNews": "false",
+            "checkForUpdates": False,
+        }
+    }
+    (labconfig / "default_setting_overrides.json").write_text(json.dumps(news))
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
     env = {
@@ -158,10 +168,21 @@ def browser_context(tmp_path_factory: pytest.TempPathFactory):
             context.close()
 
 
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    setattr(item, f"report_{report.when}", report)
+    return report
+
+
 @pytest.fixture
-def page(browser_context):
+def page(browser_context, request):
     page = browser_context.new_page()
     yield page
+    report = getattr(request.node, "report_call", None)
+    if report is not None and report.failed:
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=ARTIFACTS / f"failed-{request.node.name}.png", full_page=True)
     page.close()
 
 

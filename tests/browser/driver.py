@@ -38,9 +38,17 @@ def cells(page: Page) -> Locator:
 def run_cell(page: Page, index: int) -> Locator:
     """Select cell ``index`` and run it with Shift+Enter; return the cell."""
     cell = cells(page).nth(index)
-    cell.locator(".jp-InputArea-editor").click()
-    page.keyboard.press("Shift+Enter")
-    return cell
+    prompt = cell.locator(".jp-InputPrompt")
+    before = prompt.inner_text()
+    for _attempt in range(3):
+        cell.locator(".jp-InputArea-editor").click()
+        page.keyboard.press("Shift+Enter")
+        try:
+            wait_until(lambda: prompt.inner_text() != before, 5, what="the cell to start")
+            return cell
+        except AssertionError:
+            continue  # the key press reached the page before the editor took focus
+    raise AssertionError(f"cell {index} did not start running after three Shift+Enter")
 
 
 def prompt_done(cell: Locator) -> bool:

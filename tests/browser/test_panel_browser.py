@@ -82,8 +82,10 @@ def test_stop_keeps_model_and_kernel_free(page, lab_server, artifacts):
     wait_until(lambda: panel.trials() >= 2, 90, what="two trials")
     started = time.time()
     free_cell = run_cell(page, 2)
-    wait_until(lambda: "42" in cell_output(free_cell), 10, what="a cell to run during the search")
-    assert time.time() - started < 10
+    wait_until(lambda: "42" in cell_output(free_cell), 30, what="a cell to run during the search")
+    free_seconds = time.time() - started
+    print(f"a cell ran in {free_seconds:.1f} s during the search")
+    assert free_seconds < 15  # a generous bound: the kernel is not waiting for the search
     assert panel.status() == "running"
 
     panel.button("Stop").click()
@@ -102,7 +104,7 @@ def test_stop_keeps_model_and_kernel_free(page, lab_server, artifacts):
         lambda: not panel.button("Insert code").is_disabled(), 20, what="code to be generated"
     )
     panel.root.locator(".lm-TabBar-tab", has_text="Code").click()
-    code = panel.root.locator("pre").first.inner_text()
+    code = panel.root.locator("pre.jupyter-automl-code").inner_text()
     assert "import" in code
     page.screenshot(path=artifacts / "lab-2-stopped-code.png", full_page=True)
 
@@ -133,7 +135,7 @@ def test_insert_code_below_and_run(page, lab_server, artifacts):
         page,
         lab_server,
         "insert.ipynb",
-        '%automl df target="income" time_budget=6',
+        '%automl df target="income" time_budget=60 max_trials=8',
         extra=["1 + 1"],
     )
     panel.wait_for_status("done", 90)
@@ -148,7 +150,7 @@ def test_panel_in_notebook7(page, lab_server, artifacts):
         page,
         lab_server,
         "nb7.ipynb",
-        '%automl df target="income" time_budget=6',
+        '%automl df target="income" time_budget=60 max_trials=8',
         app="notebook",
         extra=["1 + 1"],
     )
