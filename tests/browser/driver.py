@@ -26,9 +26,27 @@ def open_notebook(page: Page, url: str, name: str, app: str = "lab") -> None:
     address = f"{url}/lab/tree/{name}?reset" if app == "lab" else f"{url}/notebooks/{name}"
     page.goto(address)
     page.locator(".jp-Notebook .jp-Cell").first.wait_for(timeout=60_000)
+    accept_kernel_dialog(page)
     page.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']").first.wait_for(
         timeout=60_000
     )
+
+
+def accept_kernel_dialog(page: Page, timeout: float = 3) -> None:
+    """Accept the "Select Kernel" dialog if it shows despite the session started beforehand.
+
+    The front-end may ask before it has seen the session the test created; accepting
+    picks the default Python kernel, which is the one the session runs.
+    """
+    dialog = page.locator(".jp-Dialog", has_text="Select Kernel")
+    deadline = time.time() + timeout
+    while True:
+        if dialog.count():
+            dialog.locator("button.jp-mod-accept").click()
+            return
+        if time.time() >= deadline:
+            return
+        time.sleep(0.2)
 
 
 def cells(page: Page) -> Locator:
@@ -41,6 +59,7 @@ def run_cell(page: Page, index: int) -> Locator:
     prompt = cell.locator(".jp-InputPrompt")
     before = prompt.inner_text()
     for _attempt in range(3):
+        accept_kernel_dialog(page, timeout=0)
         cell.locator(".jp-InputArea-editor").click()
         page.keyboard.press("Shift+Enter")
         try:

@@ -112,6 +112,7 @@ def test_stop_keeps_model_and_kernel_free(page, lab_server, artifacts):
 def insert_and_run_code(page, automl_cell, panel, artifacts, prefix: str) -> None:
     """Click Insert code, check the new cell directly below, run it and compare its score."""
     count = cells(page).count()
+    shown = panel.holdout_score()
     code = panel.root.locator("textarea.jupyter-automl-code-source").input_value()
     panel.button("Insert code").click()
     wait_until(lambda: cells(page).count() == count + 1, 10, what="a new cell")
@@ -125,7 +126,6 @@ def insert_and_run_code(page, automl_cell, panel, artifacts, prefix: str) -> Non
     wait_for_cell(output_cell, timeout=120)
     output = cell_output(output_cell)
     page.screenshot(path=artifacts / f"{prefix}-inserted-code.png", full_page=True)
-    shown = panel.holdout_score()
     printed = [float(value) for value in FLOAT.findall(output)]
     assert any(float(f"{value:.4g}") == shown for value in printed), (shown, output)
 
@@ -161,7 +161,7 @@ def test_panel_in_notebook7(page, lab_server, artifacts):
         lambda: panel.chart_points() == panel.trials(), 10, what="the chart to show every trial"
     )
     panel.root.locator(".lm-TabBar-tab", has_text="Model").click()
-    panel.root.locator(".js-plotly-plot").nth(1).wait_for(timeout=30_000)
+    panel.root.locator(".js-plotly-plot", has_text="Confusion matrix").wait_for(timeout=30_000)
     page.screenshot(path=artifacts / "nb7-1-done-model.png", full_page=True)
     panel.root.locator(".lm-TabBar-tab", has_text="Search progress").click()
     wait_until(
