@@ -11,10 +11,10 @@ from sklearn import metrics as skm
 
 from .style import COLORS, new_figure
 
-# Most features shown in the importance chart; its title gives the total.
+# Maximum number of features in the importance chart; its title gives the total.
 TOP_FEATURES = 20
 
-# Longest feature name shown on an axis; longer names are cut in the middle.
+# Maximum length of a feature name on an axis; longer names are cut in the middle.
 MAX_NAME_LENGTH = 32
 
 

@@ -15,7 +15,7 @@ from .style import color_of, new_figure
 # the figure (or a browser test) can count the trials it shows.
 TRIALS_TRACE = "trials"
 
-# Longest config text shown in a hover label; longer configs are cut with "...".
+# Maximum length of the config text in a hover label; longer configs end with "...".
 MAX_HOVER_CONFIG = 400
 
 

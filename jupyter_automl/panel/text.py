@@ -18,7 +18,7 @@ STATUS_COLORS = {
     FAILED: "#dc3545",
 }
 
-# CSS class of the hidden textarea that holds the code the extension inserts.
+# CSS class of the hidden textarea that contains the code the extension inserts.
 CODE_SOURCE_CLASS = "jupyter-automl-code-source"
 
 
@@ -117,16 +117,19 @@ def code_source_html(code: str | None, panel_id: str) -> str:
 
 
 def metrics_html(result: Any) -> str:
-    """Tabulate the holdout metrics of a finished result."""
+    """Tabulate the holdout metrics of a finished result in one row."""
     from ..metrics import METRICS
 
-    rows = "".join(
-        f"<tr><td>{html.escape(METRICS[name].label)}</td><td>{value:.4f}</td></tr>"
-        for name, value in result.holdout_metrics.items()
+    names = "".join(
+        f"<th style='padding:2px 12px 2px 0;text-align:left'>{html.escape(METRICS[name].label)}</th>"
+        for name in result.holdout_metrics
+    )
+    values = "".join(
+        f"<td style='padding:2px 12px 2px 0'>{value:.4f}</td>"
+        for value in result.holdout_metrics.values()
     )
     return (
         f"<p><b>{html.escape(result.best_learner)}</b>, scored on {result.n_holdout:,} held-out rows "
         "the search never saw.</p>"
-        f"<table class='jupyter-automl-metrics'><tr><th style='text-align:left'>holdout metric</th>"
-        f"<th>value</th></tr>{rows}</table>"
+        f"<table class='jupyter-automl-metrics'><tr>{names}</tr><tr>{values}</tr></table>"
     )

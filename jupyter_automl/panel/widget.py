@@ -26,10 +26,10 @@ logger = logging.getLogger(__name__)
 # message per widget, and only for widgets whose value changed.
 REDRAW_INTERVAL = 0.5
 
-# Seconds between two redraws of the search charts, at least; the interval grows to
-# CHART_COST_FACTOR times the time the last redraw took, so that building figures for
-# hundreds of trials takes a bounded share of the kernel's time. Each redraw replaces
-# the figure whole, which also makes the browser draw it again.
+# Minimum seconds between two redraws of the search charts. The interval grows to
+# CHART_COST_FACTOR times the duration of the last redraw, so building figures for
+# hundreds of trials takes at most about a tenth of the kernel's time. Each redraw
+# replaces the figure whole, and the browser draws it again.
 CHART_INTERVAL = 2.0
 CHART_COST_FACTOR = 10
 
@@ -56,9 +56,9 @@ class AutoMLPanel:
     """Live view of a ``Run`` with Stop, Extend and Insert code.
 
     Create and ``show`` it on the kernel's main thread. Run events only update
-    ``state`` and wake the redraw thread, which writes to the widgets at most every
-    REDRAW_INTERVAL seconds; so a search with hundreds of trials sends a bounded
-    number of messages.
+    ``state`` and wake the redraw thread. That thread writes to the widgets at most
+    every REDRAW_INTERVAL seconds (charts less often), so a search with hundreds of
+    trials sends a bounded number of messages.
     """
 
     def __init__(self, run: Any, result_name: str) -> None:
