@@ -27,10 +27,11 @@ logger = logging.getLogger(__name__)
 REDRAW_INTERVAL = 0.5
 
 # Minimum seconds between two redraws of the search charts. The interval grows to
-# CHART_COST_FACTOR times the duration of the last redraw, so building figures for
-# hundreds of trials takes at most about a tenth of the kernel's time. Each redraw
-# replaces the figure whole, and the browser draws it again.
+# CHART_COST_FACTOR times the duration of the last redraw, up to MAX_CHART_INTERVAL,
+# so building figures for hundreds of trials takes about a tenth of the kernel's
+# time. Each redraw replaces the figure whole, and the browser draws it again.
 CHART_INTERVAL = 2.0
+MAX_CHART_INTERVAL = 5.0
 CHART_COST_FACTOR = 10
 
 # Seconds to wait for the JupyterLab extension to confirm an inserted cell before
@@ -207,7 +208,8 @@ class AutoMLPanel:
             started = time.monotonic()
             self._draw_search_charts()
             cost = time.monotonic() - started
-            self._next_chart_at = started + max(CHART_INTERVAL, CHART_COST_FACTOR * cost)
+            interval = min(max(CHART_INTERVAL, CHART_COST_FACTOR * cost), MAX_CHART_INTERVAL)
+            self._next_chart_at = started + interval
         if new_result:
             self._draw_result(result)
             self._drawn_result = result_version
