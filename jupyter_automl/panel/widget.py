@@ -234,11 +234,9 @@ class AutoMLPanel:
         if not trials:
             return
         metric = self.run.metric
-        # While running, the time axis spans the budget so the user sees how much is left.
-        time_budget = None if self.state.final else self.state.time_budget
-        show_figures(
-            self.progress_chart, [charts.search_progress_figure(trials, metric, time_budget)]
-        )
+        # The time axis fits the trials: spanning a long budget would squeeze them into
+        # one edge, and the progress bar already shows the time left.
+        show_figures(self.progress_chart, [charts.search_progress_figure(trials, metric)])
         show_figures(self.leaderboard_chart, [charts.leaderboard_figure(trials, metric)])
 
     def _draw_result(self, result: Any) -> None:

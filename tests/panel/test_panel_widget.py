@@ -137,3 +137,26 @@ def test_insert_code_confirmed_by_extension(small_adult, run_dir, monkeypatch):
     time.sleep(0.6)
     assert "Inserted the code in a new cell below (cell 3)" in panel.message.value
     assert panel.tabs.selected_index == 0
+
+
+def test_panel_extend_continues_search(small_adult, run_dir):
+    run = Run(small_adult, "income", time_budget=60, max_trials=3, run_dir=run_dir)
+    panel = AutoMLPanel(run, "result")
+    panel.show()
+    run.start()
+    run.wait()
+    wait_for_redraws(panel)
+    first_trials = panel.state.n_trials
+    panel.extend_seconds.value = 5
+    panel.extend_button.click()
+    assert panel.state.status == "running"
+    assert "Added 5 s" in panel.message.value
+    result = run.wait(timeout=120)
+    wait_for_redraws(panel)
+
+    assert panel.state.time_budget == 65
+    assert panel.state.n_trials > first_trials
+    assert panel.state.result_version == 2
+    assert panel.state.status == result.status
+    [spec] = plotly_specs(panel.progress_chart)
+    assert trial_points(spec) == panel.state.n_trials
