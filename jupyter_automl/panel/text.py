@@ -69,7 +69,9 @@ def progress_html(state: PanelState, elapsed: float, metric_label: str) -> str:
 def findings_html(findings: list[dict[str, Any]]) -> str:
     """List what the data checks found and what was done about each."""
     if not findings:
-        return "<p>The data checks found nothing to report or fix.</p>"
+        return (
+            "<p class='jupyter-automl-findings'>The data checks found nothing to report or fix.</p>"
+        )
     rows = "".join(
         "<tr>"
         f"<td>{html.escape(str(finding.get('severity', '')))}</td>"

@@ -38,7 +38,7 @@ def start_search(
 
 def test_progress_updates_while_kernel_idle(page, lab_server, artifacts):
     automl_cell, panel = start_search(
-        page, lab_server, "progress.ipynb", '%automl df target="income" time_budget=12'
+        page, lab_server, "progress.ipynb", '%automl df target="income" time_budget=20'
     )
     widths: list[float] = []
     trial_counts: list[int] = []
@@ -70,6 +70,14 @@ def test_progress_updates_while_kernel_idle(page, lab_server, artifacts):
     panel.root.locator(".js-plotly-plot").first.scroll_into_view_if_needed()
     page.screenshot(path=artifacts / "lab-1-done.png", full_page=True)
 
+    panel.root.locator(".lm-TabBar-tab", has_text="Leaderboard").click()
+    board = panel.root.locator(".js-plotly-plot", has_text="Best validation loss per learner")
+    board.wait_for(timeout=30_000)
+    page.screenshot(path=artifacts / "lab-1-leaderboard.png", full_page=True)
+    panel.root.locator(".lm-TabBar-tab", has_text="Data checks").click()
+    panel.root.locator(".jupyter-automl-findings").wait_for()
+    page.screenshot(path=artifacts / "lab-1-data-checks.png", full_page=True)
+
 
 def test_stop_keeps_model_and_kernel_free(page, lab_server, artifacts):
     automl_cell, panel = start_search(
@@ -90,7 +98,8 @@ def test_stop_keeps_model_and_kernel_free(page, lab_server, artifacts):
 
     panel.button("Stop").click()
     clicked = time.time()
-    wait_until(lambda: panel.status() in ("stopping", "stopped"), 5, what="the stop to show")
+    wait_until(lambda: panel.status() in ("stopping", "stopped"), 15, what="the stop to show")
+    print(f"the panel showed {panel.status()!r} {time.time() - clicked:.1f} s after the click")
     page.screenshot(path=artifacts / "lab-2-stopping.png", full_page=True)
     panel.wait_for_status("stopped", 60)
     stop_seconds = time.time() - clicked
