@@ -74,6 +74,7 @@ class AutoMLPanel:
         self._redraw_thread: threading.Thread | None = None
         self._drawn_trials = -1
         self._next_chart_at = 0.0
+        self._chart_warm = False
         self._drawn_result = 0
         self._insert_timer: threading.Timer | None = None
         self._build()
@@ -208,7 +209,12 @@ class AutoMLPanel:
             started = time.monotonic()
             self._draw_search_charts()
             cost = time.monotonic() - started
-            interval = min(max(CHART_INTERVAL, CHART_COST_FACTOR * cost), MAX_CHART_INTERVAL)
+            if self._chart_warm:
+                interval = min(max(CHART_INTERVAL, CHART_COST_FACTOR * cost), MAX_CHART_INTERVAL)
+            else:
+                # Plotly loads its validators on the first figure (about 1 s), once per process.
+                interval = CHART_INTERVAL
+                self._chart_warm = True
             self._next_chart_at = started + interval
         if new_result:
             self._draw_result(result)

@@ -86,7 +86,7 @@ def _wait_for_server(url: str, process: subprocess.Popen, log: Path) -> None:
                 return
         except OSError:
             time.sleep(0.3)
-    raise RuntimeError(f"JupyterLab did not answer on {url} within {SERVER_START_TIMEOUT} s")
+    raise RuntimeError(f"JupyterLab did not respond on {url} within {SERVER_START_TIMEOUT} s")
 
 
 @pytest.fixture(scope="session")
@@ -99,6 +99,7 @@ def lab_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LabServer]:
     root = base / "notebooks"
     data = base / "data"
     root.mkdir()
+
     (data / "labextensions").mkdir(parents=True)
     shutil.copytree(LABEXTENSION, data / "labextensions" / "jupyter-automl")
     # Answer JupyterLab's "get notified about news" question with Never, so no toast covers the panel.
@@ -111,6 +112,7 @@ def lab_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LabServer]:
         }
     }
     (labconfig / "default_setting_overrides.json").write_text(json.dumps(news))
+
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
     env = {
@@ -122,6 +124,7 @@ def lab_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LabServer]:
         "JUPYTER_RUNTIME_DIR": str(base / "runtime"),
         "OMP_WAIT_POLICY": "PASSIVE",
     }
+
     log = base / "server.log"
     command = [
         sys.executable, "-m", "jupyterlab", "--no-browser", "--allow-root",
@@ -132,6 +135,7 @@ def lab_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LabServer]:
         "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
         "--LabApp.extension_manager=readonly",
     ]  # fmt: skip
+
     with log.open("w") as log_file:
         process = subprocess.Popen(
             command, env=env, stdout=log_file, stderr=subprocess.STDOUT, cwd=root

@@ -35,8 +35,8 @@ def open_notebook(page: Page, url: str, name: str, app: str = "lab") -> None:
 def accept_kernel_dialog(page: Page, timeout: float = 3) -> None:
     """Accept the "Select Kernel" dialog if it shows despite the session started beforehand.
 
-    The front-end may ask before it has seen the session the test created; accepting
-    picks the default Python kernel, which is the one the session runs.
+    The front-end may ask before it has seen the session that the test created.
+    Accepting picks the default Python kernel, which is the kernel the session runs.
     """
     dialog = page.locator(".jp-Dialog", has_text="Select Kernel")
     deadline = time.time() + timeout

@@ -121,7 +121,7 @@ def test_stop_keeps_model_and_kernel_free(page, lab_server, artifacts):
 def insert_and_run_code(page, automl_cell, panel, artifacts, prefix: str) -> None:
     """Click Insert code, check the new cell directly below, run it and compare its score."""
     count = cells(page).count()
-    shown = panel.holdout_score()
+    panel_score = panel.holdout_score()
     code = panel.root.locator("textarea.jupyter-automl-code-source").input_value()
     panel.button("Insert code").click()
     wait_until(lambda: cells(page).count() == count + 1, 10, what="a new cell")
@@ -136,7 +136,7 @@ def insert_and_run_code(page, automl_cell, panel, artifacts, prefix: str) -> Non
     output = cell_output(output_cell)
     page.screenshot(path=artifacts / f"{prefix}-inserted-code.png", full_page=True)
     printed = [float(value) for value in FLOAT.findall(output)]
-    assert any(float(f"{value:.4g}") == shown for value in printed), (shown, output)
+    assert any(float(f"{value:.4g}") == panel_score for value in printed), (panel_score, output)
 
 
 def test_insert_code_below_and_run(page, lab_server, artifacts):
