@@ -10,6 +10,7 @@ import pandas as pd
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import LabelEncoder
 
+from .codegen.features import prepare_features
 from .codegen.pipeline import fit_pipeline
 from .codegen.plan import TrainingPlan
 from .data.steps import Step
@@ -89,7 +90,7 @@ class Model:
 
     def predict(self, X: pd.DataFrame) -> np.ndarray:
         """Predict the original labels (classification) or values (regression) of ``X``."""
-        predictions = np.asarray(self.pipeline.predict(self.check_columns(X)))
+        predictions = np.asarray(self.pipeline.predict(self._pipeline_input(X)))
         if self.label_encoder is None:
             return predictions
         return np.asarray(self.label_encoder.inverse_transform(predictions.astype(int)))
@@ -98,7 +99,13 @@ class Model:
         """Predict class probabilities; columns follow ``classes_``."""
         if self.task == REGRESSION:
             raise AttributeError("predict_proba is only available for classification")
-        return np.asarray(self.pipeline.predict_proba(self.check_columns(X)))
+        return np.asarray(self.pipeline.predict_proba(self._pipeline_input(X)))
+
+    def _pipeline_input(self, X: Any) -> pd.DataFrame:
+        X = self.check_columns(X)
+        if self.plan.prepare_outside:
+            return prepare_features(X, self.steps, self.plan)
+        return X
 
     def check_columns(self, X: Any) -> pd.DataFrame:
         """Return ``X`` with exactly the training columns, in training order."""

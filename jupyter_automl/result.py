@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -187,3 +188,21 @@ class Result:
         from .codegen import generate_code
 
         return generate_code(self, data_name)
+
+    def to_notebook(
+        self,
+        path: str | os.PathLike[str],
+        data: str | os.PathLike[str] | None = None,
+        *,
+        overwrite: bool = False,
+    ) -> Path:
+        """Write a notebook that explains the run and retrains the model; return its path.
+
+        ``data`` is the file the notebook loads the training DataFrame from (CSV,
+        Parquet, pickle or Feather); without it the notebook starts with a
+        placeholder. An existing file raises ``FileExistsError`` unless
+        ``overwrite`` is True.
+        """
+        from .notebook import write_notebook
+
+        return write_notebook(self, path, data, overwrite=overwrite)

@@ -22,7 +22,7 @@ import pandas as pd
 
 from . import runfolder
 from .codegen.fingerprint import fingerprint
-from .codegen.plan import check_learners, plan_from_flaml
+from .codegen.plan import CodegenError, check_learners, plan_from_flaml, search_names
 from .data.checks import Finding, prepare
 from .data.split import split_holdout
 from .data.steps import apply_steps
@@ -108,7 +108,9 @@ class Run:
         # The split is made on the raw columns, so the final model is fitted on the
         # same rows as the generated code; the search gets them with the steps applied.
         self.split = split_holdout(prepared.X, prepared.y, self.task, holdout, self.random_state)
-        self.X_train_search = apply_steps(self.steps, self.split.X_train)
+        features = apply_steps(self.steps, self.split.X_train)
+        self.search_feature_names = list(features.columns)
+        self.X_train_search = features.set_axis(search_names(features.shape[1]), axis=1)
         self.X_holdout_raw = self.split.X_holdout
         self.holdout_fraction = holdout
         self.findings: list[Finding] = prepared.findings + self.split.findings
@@ -336,6 +338,7 @@ class Run:
             if not search.has_model:
                 raise self._budget_error(search)
             result = self._finish(search, previous)
+            self._save_code(result)
         except BaseException as error:
             self._fail(error, previous)
         else:
@@ -399,13 +402,20 @@ class Run:
             stratified=self.split.stratified,
         )
 
+    def _save_code(self, result: Result) -> None:
+        """Write ``pipeline.py``; a failure is logged, because the model itself is fine."""
+        try:
+            runfolder.save_code(self.run_dir, result.to_code())
+        except (CodegenError, OSError) as error:
+            logger.warning("could not write the training code to %s: %s", self.run_dir, error)
+
     def _refit(self, automl: Any) -> Model:
         """Fit the final pipeline, with the best trial's parameters, on every training row.
 
         This model, not FLAML's, is handed to the user: the generated code builds
         and fits the same pipeline on the same rows, so the two predict the same.
         """
-        plan = plan_from_flaml(automl, self.task, list(self.X_train_search.columns))
+        plan = plan_from_flaml(automl, self.task, self.search_feature_names, self.feature_names)
         return Model.fit(
             plan, self.split.X_train, self.split.y_train, task=self.task, steps=self.steps
         )

@@ -21,8 +21,8 @@ def prepare_features(X: pd.DataFrame, steps: list[Step], plan: TrainingPlan) -> 
     """Apply the data-check fixes and FLAML's column handling to raw columns."""
     X = apply_steps(steps, X.copy())
     for column, parts in plan.datetime_parts.items():
-        for part in parts:
-            X[f"{part}_{column}"] = getattr(X[column].dt, DATETIME_PARTS[part])
+        for part, name in parts.items():
+            X[name] = getattr(X[column].dt, DATETIME_PARTS[part])
         X[column] = X[column].map(_to_ordinal)
     X = X.loc[:, plan.columns]
     for column in plan.categorical:
@@ -53,8 +53,8 @@ def prepare_features_source(steps: list[Step], plan: TrainingPlan) -> list[str]:
         lines.append(
             f"    # The datetime column {column!r} becomes numeric parts and a day number."
         )
-        for part in parts:
-            lines.append(f"    X[{f'{part}_{column}'!r}] = X[{column!r}].dt.{DATETIME_PARTS[part]}")
+        for part, name in parts.items():
+            lines.append(f"    X[{name!r}] = X[{column!r}].dt.{DATETIME_PARTS[part]}")
         lines.append(
             f"    X[{column!r}] = X[{column!r}].map("
             "lambda value: value.toordinal() if pd.notna(value) else np.nan)"

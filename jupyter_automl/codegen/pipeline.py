@@ -26,8 +26,11 @@ from .plan import TrainingPlan
 
 def build_pipeline(plan: TrainingPlan, steps: list[Step]) -> Pipeline:
     """Return the unfitted pipeline that the generated code also builds."""
-    prepare = FunctionTransformer(prepare_features, kw_args={"steps": list(steps), "plan": plan})
-    parts: list[tuple[str, Any]] = [("prepare", prepare), ("preprocess", _column_transformer(plan))]
+    parts: list[tuple[str, Any]] = []
+    if not plan.prepare_outside:
+        kw_args = {"steps": list(steps), "plan": plan}
+        parts.append(("prepare", FunctionTransformer(prepare_features, kw_args=kw_args)))
+    parts.append(("preprocess", _column_transformer(plan)))
     if plan.normalize_rows:
         parts.append(("normalize", Normalizer()))
     parts.append(("estimator", plan.estimator()))
@@ -56,6 +59,8 @@ def fit_pipeline(
     if plan.encode_labels:
         label_encoder = LabelEncoder().fit(y)
         target = label_encoder.transform(y)
+    if plan.prepare_outside:
+        X = prepare_features(X, steps, plan)
     pipeline.fit(X, target, **plan.fit_params)
     return pipeline, label_encoder
 
@@ -79,7 +84,8 @@ def pipeline_source(plan: TrainingPlan) -> list[str]:
     lines += [f"    {name}={literal(value)}," for name, value in plan.params.items()]
     lines.append(")")
     lines.append("model = Pipeline([")
-    lines.append('    ("prepare", FunctionTransformer(prepare_features)),')
+    if not plan.prepare_outside:
+        lines.append('    ("prepare", FunctionTransformer(prepare_features)),')
     lines.append('    ("preprocess", preprocess),')
     if plan.normalize_rows:
         lines.append(

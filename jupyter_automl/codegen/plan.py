@@ -5,13 +5,13 @@ final model from it (``jupyter_automl.codegen.pipeline``) and the generated code
 is rendered from it (``jupyter_automl.codegen.source``), so both fit the same
 scikit-learn pipeline with the same parameters on the same rows.
 
-FLAML 2.8 hands its learners a frame prepared by its ``DataTransformer``:
-constant columns and text columns whose values are all distinct are dropped,
-datetime columns are expanded into numeric parts and then into ordinal days,
-text and categorical columns get a ``"__NAN__"`` level for missing values, and
-numeric columns are imputed with the median. Learners other than LightGBM then
-see the categories as integer codes, and ``sgd`` also scales each row to unit
-length. The plan records which columns took which path.
+FLAML 2.8 hands its learners a frame prepared by its ``DataTransformer``. It
+drops constant columns and text columns whose values are all distinct. It
+expands datetime columns into numeric parts and then into ordinal days. Text and
+categorical columns get a ``"__NAN__"`` level for missing values, and numeric
+columns are imputed with the median. Learners other than LightGBM then get the
+categories as integer codes, and ``sgd`` also scales each row to unit length.
+The plan records which columns took which path.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import AutoMLError, ConfigError
+from ..errors import CodegenError, ConfigError
 from ..metrics import REGRESSION
 
 # FLAML's level for a missing value in a text or categorical column.
@@ -36,8 +36,8 @@ DATETIME_PARTS = {
     "hour": "hour",
     "minute": "minute",
     "second": "second",
-    "dayofweek": "dayofweek",
-    "dayofyear": "dayofyear",
+    "dayofweek": "day_of_week",
+    "dayofyear": "day_of_year",
     "quarter": "quarter",
 }
 
@@ -62,10 +62,6 @@ SUPPORTED_LEARNERS = ("lgbm", "rf", "xgboost", "extra_tree", "xgb_limitdepth", "
 IGNORED_PARAMS = ("callbacks",)
 
 
-class CodegenError(AutoMLError, ValueError):
-    """The chosen model cannot be written as standalone code."""
-
-
 @dataclass
 class TrainingPlan:
     """Columns, preprocessing and estimator of the final model.
@@ -73,19 +69,24 @@ class TrainingPlan:
     ``categorical`` and ``numeric`` are the columns the learner sees, in FLAML's
     order (categorical first). ``numeric`` includes the datetime parts, named as
     FLAML names them (``year_<column>``), and the datetime columns themselves as
-    ordinal days. ``datetime_parts`` maps each datetime column to the parts kept.
+    ordinal days. ``datetime_parts`` maps each datetime column to the parts kept,
+    each with the name of its new column. ``prepare_outside`` is True when the
+    raw column names mix text and other types, which every scikit-learn step
+    rejects: ``prepare_features`` then runs before the pipeline instead of as
+    its first step.
     """
 
     task: str
     learner: str
     categorical: list[Any]
     numeric: list[Any]
-    datetime_parts: dict[Any, list[str]]
+    datetime_parts: dict[Any, dict[str, str]]
     estimator_class: str
     params: dict[str, Any]
     normalize_rows: bool = False
     encode_labels: bool = False
     dropped: list[Any] = field(default_factory=list)
+    prepare_outside: bool = False
 
     @property
     def estimator_module(self) -> str:
@@ -97,7 +98,7 @@ class TrainingPlan:
 
     @property
     def fit_params(self) -> dict[str, Any]:
-        """Keyword arguments of ``Pipeline.fit``: LightGBM is told which columns are categories."""
+        """Keyword arguments of ``Pipeline.fit``, which give LightGBM the category columns' positions."""
         if self.estimator_class.startswith("LGBM") and self.categorical:
             return {"estimator__categorical_feature": list(range(len(self.categorical)))}
         return {}
@@ -108,8 +109,24 @@ class TrainingPlan:
         return getattr(module, self.estimator_class)(**self.params)
 
 
-def plan_from_flaml(automl: Any, task: str, input_columns: list[Any]) -> TrainingPlan:
-    """Read the plan from a finished ``flaml.AutoML`` fitted on ``input_columns``."""
+def search_names(count: int) -> list[str]:
+    """Return the column names the search sees in place of the user's.
+
+    LightGBM rejects feature names with JSON characters such as quotes, braces
+    and colons, and scikit-learn rejects frames that mix text and number names,
+    so FLAML is given ``column_0``, ``column_1``, ... and the plan maps them back.
+    """
+    return [f"column_{position}" for position in range(count)]
+
+
+def plan_from_flaml(
+    automl: Any, task: str, columns: list[Any], raw_columns: list[Any]
+) -> TrainingPlan:
+    """Read the plan from a finished ``flaml.AutoML``.
+
+    ``columns`` are the columns FLAML was fitted on, renamed by ``search_names``;
+    ``raw_columns`` are the user's columns before the data checks' steps.
+    """
     learner = str(automl.best_estimator)
     fitted = getattr(automl.model, "estimator", None)
     class_name = type(fitted).__name__
@@ -119,12 +136,17 @@ def plan_from_flaml(automl: Any, task: str, input_columns: list[Any]) -> Trainin
             f"pass learners= with some of {list(SUPPORTED_LEARNERS)}"
         )
     transformer = automl._transformer
-    categorical = list(transformer._cat_columns)
-    numeric = list(transformer._num_columns)
-    datetime_parts = {
-        column: [part for part in DATETIME_PARTS if f"{part}_{column}" in numeric]
-        for column in transformer._datetime_columns
-    }
+    real = dict(zip(search_names(len(columns)), columns, strict=True))
+    taken = set(columns)
+    datetime_parts: dict[Any, dict[str, str]] = {}
+    for search_name in transformer._datetime_columns:
+        parts = datetime_parts[real[search_name]] = {}
+        for part in DATETIME_PARTS:
+            if f"{part}_{search_name}" in transformer._num_columns:
+                parts[part] = _unique_name(f"{part}_{real[search_name]}", taken)
+                real[f"{part}_{search_name}"] = parts[part]
+    categorical = [real[name] for name in transformer._cat_columns]
+    numeric = [real[name] for name in transformer._num_columns]
     used = set(categorical) | set(numeric)
     return TrainingPlan(
         task=task,
@@ -136,8 +158,23 @@ def plan_from_flaml(automl: Any, task: str, input_columns: list[Any]) -> Trainin
         params=effective_params(fitted),
         normalize_rows=learner == "sgd",
         encode_labels=task != REGRESSION and class_name.startswith("XGB"),
-        dropped=[column for column in input_columns if column not in used],
+        dropped=[column for column in columns if column not in used],
+        prepare_outside=mixes_text_and_other_names(raw_columns),
     )
+
+
+def mixes_text_and_other_names(columns: list[Any]) -> bool:
+    """Tell whether scikit-learn would reject these column names (text mixed with other types)."""
+    types = {type(column).__qualname__ for column in columns}
+    return len(types) > 1 and "str" in types
+
+
+def _unique_name(name: str, taken: set[Any]) -> str:
+    """Return ``name``, or ``name`` with underscores appended, so it is not in ``taken``."""
+    while name in taken:
+        name += "_"
+    taken.add(name)
+    return name
 
 
 def effective_params(fitted: Any) -> dict[str, Any]:

@@ -22,10 +22,10 @@ from .plan import CodegenError, TrainingPlan
 if TYPE_CHECKING:
     from ..result import Result
 
-# How the generated code computes each metric on the holdout: the functions to
-# import from sklearn.metrics, and an expression over ``y_holdout``,
-# ``holdout_predictions``, ``holdout_proba`` and ``classes``. Each matches the
-# function of the same name in jupyter_automl.metrics.
+# Holdout metrics in the generated code, by metric and task ("" for any task).
+# Each entry names the sklearn.metrics functions to import and gives an expression
+# over ``y_holdout``, ``holdout_predictions``, ``holdout_proba`` and ``classes``.
+# Each expression computes the same value as its metric in jupyter_automl.metrics.
 METRIC_SOURCE: dict[tuple[str, str], tuple[tuple[str, ...], str]] = {
     ("roc_auc", BINARY): (
         ("roc_auc_score",),
@@ -81,12 +81,15 @@ def generate_code(result: Result, data_name: str | None = None) -> str:
         _loading(result, data_name),
         _split(result),
         _columns(plan),
-        prepare_features_source(model.steps, plan),
+        ["", *prepare_features_source(model.steps, plan), ""],  # two blank lines around a def
         pipeline_source(plan),
         _fit(plan),
         _score(result, plan),
         _usage(result, plan),
     ]
+    body = "\n\n".join("\n".join(lines) for lines in sections[2:])
+    if "np." not in body:
+        sections[1].remove("import numpy as np")
     source = "\n\n".join("\n".join(lines) for lines in sections) + "\n"
     compile(source, "<generated training code>", "exec")  # a bug here must not reach a cell
     return source
@@ -116,7 +119,7 @@ def _header(result: Result, plan: TrainingPlan) -> list[str]:
 
 def _imports(result: Result, plan: TrainingPlan) -> list[str]:
     metric_names = sorted(set(_metric_source(result)[0]))
-    preprocessing = ["FunctionTransformer"]
+    preprocessing = [] if plan.prepare_outside else ["FunctionTransformer"]
     if plan.encode_labels:
         preprocessing.append("LabelEncoder")
     if plan.normalize_rows:
@@ -130,8 +133,9 @@ def _imports(result: Result, plan: TrainingPlan) -> list[str]:
         f"from sklearn.metrics import {', '.join(metric_names)}",
         "from sklearn.model_selection import train_test_split",
         "from sklearn.pipeline import Pipeline",
-        f"from sklearn.preprocessing import {', '.join(sorted(preprocessing))}",
     ]
+    if preprocessing:
+        imports.append(f"from sklearn.preprocessing import {', '.join(sorted(preprocessing))}")
     return [
         "import hashlib",
         "import warnings",
@@ -184,9 +188,8 @@ def _split(result: Result) -> list[str]:
             "# dropped, as in the search.",
             "target_values = data[TARGET]",
             "unusable = target_values.isna()",
-            "if pd.api.types.is_bool_dtype(target_values.dtype):",
-            "    pass",
-            "elif pd.api.types.is_numeric_dtype(target_values.dtype):",
+            "is_bool = pd.api.types.is_bool_dtype(target_values.dtype)",
+            "if pd.api.types.is_numeric_dtype(target_values.dtype) and not is_bool:",
             '    numbers = pd.to_numeric(target_values, errors="coerce").astype("float64")',
             "    unusable |= ~np.isfinite(numbers.fillna(0.0))",
             "elif pd.api.types.is_object_dtype(target_values.dtype) or pd.api.types.is_string_dtype(",
@@ -221,15 +224,30 @@ def _columns(plan: TrainingPlan) -> list[str]:
     return lines
 
 
+def _inputs(plan: TrainingPlan) -> tuple[str, str]:
+    """Return the names of what the pipeline is given for the training and holdout rows."""
+    if plan.prepare_outside:
+        return "X_train_prepared", "X_holdout_prepared"
+    return "X_train", "X_holdout"
+
+
 def _fit(plan: TrainingPlan) -> list[str]:
-    arguments = "X_train, y_train"
+    train, _ = _inputs(plan)
+    arguments = f"{train}, y_train"
     lines = []
+    if plan.prepare_outside:
+        lines += [
+            "# The column names mix text and other types, which every scikit-learn step",
+            "# rejects, so prepare_features runs before the pipeline instead of inside it.",
+            "X_train_prepared = prepare_features(X_train)",
+            "X_holdout_prepared = prepare_features(X_holdout)",
+        ]
     if plan.encode_labels:
         lines += [
             "# XGBoost needs the classes as 0, 1, 2, ...; label_encoder maps them back.",
             "label_encoder = LabelEncoder().fit(y_train)",
         ]
-        arguments = "X_train, label_encoder.transform(y_train)"
+        arguments = f"{train}, label_encoder.transform(y_train)"
     fit_params = "".join(f", {name}={value!r}" for name, value in plan.fit_params.items())
     if fit_params:
         lines.append("# LightGBM is told which columns hold category codes.")
@@ -246,18 +264,19 @@ def _metric_source(result: Result) -> tuple[tuple[str, ...], str]:
 
 
 def _score(result: Result, plan: TrainingPlan) -> list[str]:
+    _, holdout = _inputs(plan)
     lines = ["# The holdout score"]
     if result.task != REGRESSION:
         if plan.encode_labels:
             lines += [
                 "classes = label_encoder.classes_",
-                "holdout_predictions = label_encoder.inverse_transform(model.predict(X_holdout))",
+                f"holdout_predictions = label_encoder.inverse_transform(model.predict({holdout}))",
             ]
         else:
-            lines += ["classes = model.classes_", "holdout_predictions = model.predict(X_holdout)"]
-        lines.append("holdout_proba = model.predict_proba(X_holdout)")
+            lines += ["classes = model.classes_", f"holdout_predictions = model.predict({holdout})"]
+        lines.append(f"holdout_proba = model.predict_proba({holdout})")
     else:
-        lines.append("holdout_predictions = model.predict(X_holdout)")
+        lines.append(f"holdout_predictions = model.predict({holdout})")
     expression = _metric_source(result)[1]
     lines += [
         f"holdout_score = float({expression})",
@@ -267,14 +286,15 @@ def _score(result: Result, plan: TrainingPlan) -> list[str]:
 
 
 def _usage(result: Result, plan: TrainingPlan) -> list[str]:
+    rows = "prepare_features(new_rows)" if plan.prepare_outside else "new_rows"
     lines = ["# Predict on new rows that have the training columns (the target is not needed):"]
     if plan.encode_labels:
-        lines.append("#   label_encoder.inverse_transform(model.predict(new_rows))")
+        lines.append(f"#   label_encoder.inverse_transform(model.predict({rows}))")
     else:
-        lines.append("#   model.predict(new_rows)")
+        lines.append(f"#   model.predict({rows})")
     if result.task != REGRESSION:
         lines.append(
-            "#   model.predict_proba(new_rows)  # one column per class, in the order of classes"
+            f"#   model.predict_proba({rows})  # one column per class, in the order of classes"
         )
     return lines
 

@@ -33,6 +33,10 @@ logger = logging.getLogger(__name__)
 POLL_INTERVAL = 0.1
 # Seconds kept free at the end of the budget for scoring the holdout and saving the run.
 FINISH_RESERVE = 0.3
+# Minimum search time given to FLAML, in seconds, so that a first trial can run
+# even when loading the libraries used up the budget. Without it no model would
+# exist, because FLAML's final retrain is switched off (see ``_fit``).
+MIN_SEARCH_BUDGET = 1.0
 # FLAML's number of folds when it chooses cross-validation for small data.
 FLAML_CV_FOLDS = 5
 
@@ -141,7 +145,7 @@ class FlamlSearch:
     def _fit(self) -> None:
         spec = self.spec
         self.log_recorder.watch_thread(threading.get_ident())
-        budget = max(self._deadline - time.time() - FINISH_RESERVE, 0.1)
+        budget = max(self._deadline - time.time() - FINISH_RESERVE, MIN_SEARCH_BUDGET)
         try:
             with route_flaml_log(self.log_recorder):
                 self.automl.fit(
@@ -230,6 +234,8 @@ class FlamlSearch:
             return  # fit has not reached the search yet, or FLAML is in its final refit
         if self._stop_requested.is_set():
             wanted = 0.0
+        elif not self.trials:
+            return  # the budget is lowered only once a first trial has given a model
         else:
             search_end = self._deadline - self._refit_reserve()
             wanted = max(search_end - flaml_start, 0.0)
