@@ -13,7 +13,8 @@ from typing import Any
 import ipywidgets as widgets
 from IPython.display import display
 
-from .. import charts
+from .. import charts, runfolder
+from ..errors import CodegenError
 from ..search.events import BudgetChanged, SearchStarted
 from . import text
 from .figures import show_figures, show_text
@@ -43,8 +44,6 @@ COMM_TARGET = "jupyter_automl"
 
 # Extra seconds offered by the Extend control.
 DEFAULT_EXTEND_SECONDS = 30
-
-PIPELINE_FILE = "pipeline.py"
 
 TAB_TITLES = ("Search progress", "Leaderboard", "Model", "Data checks", "Code")
 CODE_TAB = TAB_TITLES.index("Code")
@@ -314,7 +313,7 @@ class AutoMLPanel:
         )
 
     def _show_insert_fallback(self) -> None:
-        pipeline = self.run.run_dir / PIPELINE_FILE
+        pipeline = self.run.run_dir / runfolder.CODE_FILE
         self._say(
             "No cell was inserted: this front-end does not run the jupyter-automl extension "
             "(VS Code, Colab and the classic Notebook do not). Copy the code with the "
@@ -325,21 +324,14 @@ class AutoMLPanel:
 
 def _generate_code(result: Any) -> tuple[str | None, str]:
     """Return the result's code and a note on where it is saved, or None and the reason."""
-    to_code = getattr(result, "to_code", None)
-    if to_code is None:
-        return None, "This version of jupyter-automl cannot generate code."
     try:
-        code = to_code()
-    except Exception as error:
-        logger.exception("code generation failed")
-        return None, f"Code generation failed: {type(error).__name__}: {error}"
-    note = ""
-    if result.run_dir is not None:
-        path = Path(result.run_dir) / PIPELINE_FILE
-        if not path.exists():
-            path.write_text(code, encoding="utf-8")
-        note = f"Also saved as {path}."
-    return code, note
+        code = result.to_code()
+    except CodegenError as error:
+        return None, f"No code for this model: {error}"
+    if result.run_dir is None:
+        return code, ""
+    path = Path(result.run_dir) / runfolder.CODE_FILE
+    return code, f"Also saved as {path}." if path.exists() else ""
 
 
 def _bar_style(status: str) -> str:
