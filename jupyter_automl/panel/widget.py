@@ -47,6 +47,7 @@ DEFAULT_EXTEND_SECONDS = 30
 
 TAB_TITLES = ("Search progress", "Leaderboard", "Model", "Data checks", "Code")
 CODE_TAB = TAB_TITLES.index("Code")
+LEADERBOARD_TAB = TAB_TITLES.index("Leaderboard")
 
 _panels: weakref.WeakValueDictionary[str, AutoMLPanel] = weakref.WeakValueDictionary()
 _comm_target_registered = False
@@ -74,6 +75,7 @@ class AutoMLPanel:
         self._drawn_trials = -1
         self._next_chart_at = 0.0
         self._chart_warm = False
+        self._leaderboard_stale = False
         self._drawn_result = 0
         self._insert_timer: threading.Timer | None = None
         self._build()
@@ -149,6 +151,7 @@ class AutoMLPanel:
             ]
         )
         self.widget.add_class("jupyter-automl-panel")
+        self.tabs.observe(self._on_tab_change, "selected_index")
         self._draw_status()
         show_text(self.progress_chart, "Waiting for the first trial...")
         show_text(self.leaderboard_chart, "Waiting for the first trial...")
@@ -242,7 +245,22 @@ class AutoMLPanel:
         # The time axis fits the trials: spanning a long budget would squeeze them into
         # one edge, and the progress bar already shows the time left.
         show_figures(self.progress_chart, [charts.search_progress_figure(trials, metric)])
-        show_figures(self.leaderboard_chart, [charts.leaderboard_figure(trials, metric)])
+        # A hidden leaderboard is drawn when its tab opens, which halves a redraw's cost.
+        self._leaderboard_stale = True
+        if self.state.final or self.tabs.selected_index == LEADERBOARD_TAB:
+            self._draw_leaderboard()
+
+    def _draw_leaderboard(self) -> None:
+        trials = self.run.trial_list
+        if trials:
+            self._leaderboard_stale = False
+            show_figures(
+                self.leaderboard_chart, [charts.leaderboard_figure(trials, self.run.metric)]
+            )
+
+    def _on_tab_change(self, change: dict[str, Any]) -> None:
+        if change["new"] == LEADERBOARD_TAB and self._leaderboard_stale:
+            self._draw_leaderboard()
 
     def _draw_result(self, result: Any) -> None:
         self.code, self.code_note = _generate_code(result)

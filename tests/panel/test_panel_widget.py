@@ -160,3 +160,20 @@ def test_panel_extend_continues_search(small_adult, run_dir):
     assert panel.state.status == result.status
     [spec] = plotly_specs(panel.progress_chart)
     assert trial_points(spec) == panel.state.n_trials
+
+
+def test_leaderboard_drawn_when_tab_opens(small_adult, run_dir):
+    run = Run(small_adult, "income", time_budget=60, run_dir=run_dir)
+    panel = AutoMLPanel(run, "result")
+    panel.show()
+    trial = Trial(0, "lgbm", {}, 0.2, 0.8, 0.1, 1.0, 100, 0.2, True)
+    run._on_trial(trial)  # the engine's per-trial callback
+    deadline = time.time() + 10
+    while not plotly_specs(panel.progress_chart) and time.time() < deadline:
+        time.sleep(0.1)
+    assert len(plotly_specs(panel.progress_chart)) == 1
+    assert plotly_specs(panel.leaderboard_chart) == []
+
+    panel.tabs.selected_index = widget.LEADERBOARD_TAB
+    [spec] = plotly_specs(panel.leaderboard_chart)
+    assert list(spec["data"][0]["y"]) == ["lgbm"]
