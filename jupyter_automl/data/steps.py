@@ -18,6 +18,7 @@ import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from types import FrameType
 from typing import Any
 
 import numpy as np
@@ -66,7 +67,7 @@ def caller_stacklevel() -> int:
     """Return the ``stacklevel`` that makes a warning point at the first frame outside
     jupyter_automl and scikit-learn, the user's own call."""
     level = 1
-    frame = sys._getframe(1)
+    frame: FrameType | None = sys._getframe(1)
     while frame is not None and frame.f_code.co_filename.startswith(_LIBRARY_PREFIXES):
         frame = frame.f_back
         level += 1
