@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -28,14 +27,3 @@ class Finding:
         record = asdict(self)
         record["column"] = None if self.column is None else str(self.column)
         return record
-
-
-def findings_html(findings: list[Finding]) -> str:
-    """Render the findings as an HTML list for the panel's data-checks section."""
-    if not findings:
-        return "<b>Data checks</b>: nothing to report."
-    items = "".join(
-        f"<li><b>{html.escape(finding.severity)}</b>: {html.escape(finding.message)}</li>"
-        for finding in findings
-    )
-    return f"<b>Data checks</b> ({len(findings)})<ul>{items}</ul>"

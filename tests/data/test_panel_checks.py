@@ -7,7 +7,6 @@ import warnings
 import numpy as np
 import pandas as pd
 
-from jupyter_automl.data.findings import findings_html
 from jupyter_automl.panel import show_panel
 from jupyter_automl.run import Run
 
@@ -19,14 +18,10 @@ def test_panel_lists_findings(run_dir):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         run = Run(df, "y", run_dir=run_dir)
-    box = show_panel(run, "result")
-    texts = [child.value for child in box.children if hasattr(child, "value")]
-    section = next(text for text in texts if isinstance(text, str) and "Data checks" in text)
-    assert section == findings_html(run.findings)
-    assert section.count("<li>") == len(run.findings) == 2
+    panel = show_panel(run, "result")
+    section = panel.findings.value
+    assert len(run.findings) == 2
+    assert section.count("<tr>") == len(run.findings) + 1  # one header row
     assert "column &#x27;&lt;b&gt;same&lt;/b&gt;&#x27; was dropped" in section
     assert "column &#x27;x&#x27; has 1 +inf" in section
-
-
-def test_findings_html_without_findings():
-    assert findings_html([]) == "<b>Data checks</b>: nothing to report."
+    assert "<b>same</b>" not in section
