@@ -20,6 +20,7 @@ from __future__ import annotations
 import importlib.util
 import logging
 import os
+import socket
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -36,6 +37,8 @@ LOOPBACK = "127.0.0.1"
 # machine advertises and listens on 127.0.0.1 only. Otherwise Ray 2.60 replaces
 # 127.0.0.1 with the machine's network address (ray._private.services).
 RAY_LOCAL_ONLY_VARIABLE = "RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER"
+# Seconds to wait for the cluster's address to accept a connection.
+CONNECT_TIMEOUT = 5.0
 # Folder inside the run folder where Ray Tune writes its experiment state.
 RAY_TUNE_FOLDER = "ray_tune"
 
@@ -88,9 +91,17 @@ def connect(options: ParallelOptions) -> str:
     """
     import ray
 
-    if ray.is_initialized():
-        return f"Ray cluster already connected ({_describe_cluster(ray)})"
     address = options.address or os.environ.get("RAY_ADDRESS") or None
+    if address is not None:
+        _check_reachable(address)
+    if ray.is_initialized():
+        current = ray.get_runtime_context().gcs_address
+        if options.address is not None and options.address != current:
+            raise ConfigError(
+                f"this process is already connected to the Ray cluster at {current}; "
+                f"restart the kernel to use ray_address={options.address!r}"
+            )
+        return f"using the Ray cluster at {current}, already connected ({_describe_cluster(ray)})"
     if address is not None:
         _check_loopback_setting(address)
         ray.init(address=address, log_to_driver=False)
@@ -108,6 +119,28 @@ def connect(options: ParallelOptions) -> str:
     message = f"started a local Ray cluster on {LOOPBACK} ({_describe_cluster(ray)})"
     logger.info(message)
     return message
+
+
+def _check_reachable(address: str) -> None:
+    """Raise ConfigError unless something accepts connections at ``address`` (host:port).
+
+    Ray itself retries an unreachable address for minutes before it gives up.
+    """
+    if address == "auto":
+        return  # Ray looks the cluster up itself
+    host, _, port = address.removeprefix("ray://").rpartition(":")
+    if not host or not port.isdigit():
+        raise ConfigError(
+            f"ray_address={address!r} is not host:port; use for example '127.0.0.1:6379'"
+        )
+    try:
+        with socket.create_connection((host, int(port)), timeout=CONNECT_TIMEOUT):
+            pass
+    except OSError as error:
+        raise ConfigError(
+            f"no Ray cluster answers at {address!r} ({error}); check the address and that "
+            "the head node runs, or omit ray_address and RAY_ADDRESS to start a local cluster"
+        ) from None
 
 
 def _check_loopback_setting(address: str) -> None:

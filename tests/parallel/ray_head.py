@@ -30,6 +30,7 @@ import psutil
 LOOPBACK = "127.0.0.1"
 STATE_FILE = "head.json"
 START_TIMEOUT = 180
+START_ATTEMPTS = 3
 
 
 def client_environment(state_dir: Path) -> dict[str, str]:
@@ -45,7 +46,22 @@ def client_environment(state_dir: Path) -> dict[str, str]:
 
 
 def start_head(state_dir: Path, num_cpus: int | None = None) -> dict[str, str]:
-    """Start a Ray head bound to 127.0.0.1 and return the client environment."""
+    """Start a Ray head bound to 127.0.0.1 and return the client environment.
+
+    On a busy machine the raylet sometimes gives up waiting for Ray's agent
+    processes to start, so a failed start is cleaned up and tried once more.
+    """
+    for attempt in range(1, START_ATTEMPTS + 1):
+        try:
+            return _start_once(state_dir, num_cpus)
+        except RuntimeError:
+            stop_head(state_dir)
+            if attempt == START_ATTEMPTS:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _start_once(state_dir: Path, num_cpus: int | None) -> dict[str, str]:
     state_dir.mkdir(parents=True, exist_ok=True)
     token_path = state_dir / "auth_token"
     token_path.write_text(secrets.token_hex(32))
@@ -65,12 +81,18 @@ def start_head(state_dir: Path, num_cpus: int | None = None) -> dict[str, str]:
     environment = {**os.environ, **client_environment(state_dir)}
     environment.pop("RAY_ADDRESS")
 
+    # Fixed agent ports: with port 0 the raylet waits for the agents to report the
+    # ports they chose, which is the step that timed out on a busy machine.
     command = [
         shutil.which("ray") or "ray",
         "start",
         "--head",
         f"--node-ip-address={LOOPBACK}",
         f"--port={port}",
+        f"--dashboard-agent-grpc-port={_free_port()}",
+        f"--dashboard-agent-listen-port={_free_port()}",
+        f"--runtime-env-agent-port={_free_port()}",
+        f"--metrics-export-port={_free_port()}",
         "--include-dashboard=false",
         "--disable-usage-stats",
         f"--temp-dir={temp_dir}",
@@ -78,11 +100,13 @@ def start_head(state_dir: Path, num_cpus: int | None = None) -> dict[str, str]:
     if num_cpus is not None:
         command.append(f"--num-cpus={num_cpus}")
 
-    completed = subprocess.run(
-        command, env=environment, capture_output=True, text=True, timeout=START_TIMEOUT
-    )
+    try:
+        completed = subprocess.run(
+            command, env=environment, capture_output=True, text=True, timeout=START_TIMEOUT
+        )
+    except subprocess.TimeoutExpired as error:
+        raise RuntimeError(f"ray start timed out after {START_TIMEOUT} s") from error
     if completed.returncode != 0:
-        stop_head(state_dir)
         raise RuntimeError(f"ray start failed:\n{completed.stdout}\n{completed.stderr}")
     return client_environment(state_dir)
 

@@ -1,5 +1,7 @@
 """Parallel options: validation, the message without Ray, and the magic's option list."""
 
+import socket
+
 import pytest
 from IPython.core.error import UsageError
 from IPython.core.interactiveshell import InteractiveShell
@@ -45,6 +47,25 @@ def test_missing_ray_names_install_command(tips_df, run_dir, monkeypatch):
         ConfigError, match=r'ray is not installed; .*pip install "jupyter-automl\[ray\]"'
     ):
         ja.Run(tips_df, "tip", run_dir=run_dir, n_concurrent_trials=2)
+
+
+@pytest.mark.parametrize(
+    ("address", "message"),
+    [
+        ("nonsense", "ray_address='nonsense' is not host:port"),
+        ("127.0.0.1:", "ray_address='127.0.0.1:' is not host:port"),
+        (None, "no Ray cluster answers at '127.0.0.1:"),
+    ],
+)
+def test_unreachable_address_fails_fast(tips_df, run_dir, address, message):
+    if address is None:
+        with socket.socket() as probe:  # a port that was free a moment ago: nothing listens
+            probe.bind(("127.0.0.1", 0))
+            address = f"127.0.0.1:{probe.getsockname()[1]}"
+    run = ja.Run(tips_df, "tip", run_dir=run_dir, n_concurrent_trials=2, ray_address=address)
+    with pytest.raises(ConfigError, match=message):
+        run.start()
+    assert run.status == "starting"
 
 
 def test_magic_accepts_parallel_options(tips_df, run_dir):
