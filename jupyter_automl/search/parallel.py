@@ -37,6 +37,8 @@ LOOPBACK = "127.0.0.1"
 # machine advertises and listens on 127.0.0.1 only. Otherwise Ray 2.60 replaces
 # 127.0.0.1 with the machine's network address (ray._private.services).
 RAY_LOCAL_ONLY_VARIABLE = "RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER"
+# How many times to try starting a local cluster before giving up.
+LOCAL_START_ATTEMPTS = 2
 # Seconds to wait for the cluster's address to accept a connection.
 CONNECT_TIMEOUT = 5.0
 # Folder inside the run folder where Ray Tune writes its experiment state.
@@ -107,18 +109,39 @@ def connect(options: ParallelOptions) -> str:
         ray.init(address=address, log_to_driver=False)
         return f"connected to the Ray cluster at {address} ({_describe_cluster(ray)})"
     _check_loopback_setting(LOOPBACK)
-    ray.init(
-        address="local",
-        _node_ip_address=LOOPBACK,
-        include_dashboard=False,
-        log_to_driver=False,
-    )
+    _start_local_cluster(ray)
     if ray.util.get_node_ip_address() != LOOPBACK:
         ray.shutdown()
         raise ConfigError(_loopback_fix_message())
     message = f"started a local Ray cluster on {LOOPBACK} ({_describe_cluster(ray)})"
     logger.info(message)
     return message
+
+
+def _start_local_cluster(ray: Any) -> None:
+    """Start Ray in this process on 127.0.0.1, trying once more if the start times out.
+
+    Ray 2.60 gives its node 30 s to register (a fixed limit in ``ray._private.node``),
+    which a busy machine can exceed.
+    """
+    for attempt in range(1, LOCAL_START_ATTEMPTS + 1):
+        try:
+            ray.init(
+                address="local",
+                _node_ip_address=LOOPBACK,
+                include_dashboard=False,
+                log_to_driver=False,
+            )
+            return
+        except Exception as error:  # Ray raises a bare Exception when the node times out
+            ray.shutdown()
+            logger.warning("starting a local Ray cluster failed (attempt %d): %s", attempt, error)
+            if attempt == LOCAL_START_ATTEMPTS:
+                raise RuntimeError(
+                    f"could not start a local Ray cluster: {error}. Start one with "
+                    f"'ray start --head --node-ip-address={LOOPBACK}' and pass its address "
+                    "as ray_address="
+                ) from error
 
 
 def _check_reachable(address: str) -> None:

@@ -19,7 +19,9 @@ def ray_cluster():
         return
     # A short folder under /tmp: Ray's Unix socket paths must stay under 108 bytes.
     state_dir = Path(tempfile.mkdtemp(prefix="ja-ray-", dir="/tmp"))
-    environment = ray_head.start_head(state_dir)
+    # Without a token: this process has imported Ray already (FLAML imports it), and
+    # Ray reads its authentication mode only once.
+    environment = ray_head.start_head(state_dir, token=False)
     saved = {name: os.environ.get(name) for name in environment}
     os.environ.update(environment)
     try:

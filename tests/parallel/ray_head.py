@@ -36,24 +36,30 @@ START_ATTEMPTS = 3
 def client_environment(state_dir: Path) -> dict[str, str]:
     """Return the variables a process needs to connect to the head in ``state_dir``."""
     state = json.loads((state_dir / STATE_FILE).read_text())
-    return {
+    environment = {
         "RAY_ADDRESS": state["address"],
-        "RAY_AUTH_MODE": "token",
-        "RAY_AUTH_TOKEN_PATH": state["token_path"],
+        "RAY_AUTH_MODE": "token" if state["token_path"] else "disabled",
         "RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER": "0",
         "RAY_USAGE_STATS_ENABLED": "0",
     }
+    if state["token_path"]:
+        environment["RAY_AUTH_TOKEN_PATH"] = state["token_path"]
+    return environment
 
 
-def start_head(state_dir: Path, num_cpus: int | None = None) -> dict[str, str]:
+def start_head(state_dir: Path, num_cpus: int | None = None, token: bool = True) -> dict[str, str]:
     """Start a Ray head bound to 127.0.0.1 and return the client environment.
+
+    With ``token`` the head requires Ray's token authentication. A process that
+    imported Ray before the variables were set cannot use it, because Ray reads
+    its authentication mode once.
 
     On a busy machine the raylet sometimes gives up waiting for Ray's agent
     processes to start, so a failed start is cleaned up and tried once more.
     """
     for attempt in range(1, START_ATTEMPTS + 1):
         try:
-            return _start_once(state_dir, num_cpus)
+            return _start_once(state_dir, num_cpus, token)
         except RuntimeError:
             stop_head(state_dir)
             if attempt == START_ATTEMPTS:
@@ -61,11 +67,12 @@ def start_head(state_dir: Path, num_cpus: int | None = None) -> dict[str, str]:
     raise AssertionError("unreachable")
 
 
-def _start_once(state_dir: Path, num_cpus: int | None) -> dict[str, str]:
+def _start_once(state_dir: Path, num_cpus: int | None, token: bool) -> dict[str, str]:
     state_dir.mkdir(parents=True, exist_ok=True)
     token_path = state_dir / "auth_token"
-    token_path.write_text(secrets.token_hex(32))
-    token_path.chmod(0o600)
+    if token:
+        token_path.write_text(secrets.token_hex(32))
+        token_path.chmod(0o600)
 
     port = _free_port()
     temp_dir = state_dir / "ray"
@@ -73,7 +80,7 @@ def _start_once(state_dir: Path, num_cpus: int | None) -> dict[str, str]:
         json.dumps(
             {
                 "address": f"{LOOPBACK}:{port}",
-                "token_path": str(token_path),
+                "token_path": str(token_path) if token else "",
                 "temp_dir": str(temp_dir),
             }
         )

@@ -17,7 +17,7 @@ from jupyter_automl.search.events import SearchFinished, SearchStarted, TrialFin
 
 pytestmark = pytest.mark.ray
 
-TIME_BUDGET = 45
+TIME_BUDGET = 60
 
 
 class EventLog:
@@ -39,7 +39,7 @@ class EventLog:
 
 @pytest.fixture(scope="module")
 def finished_run(ray_cluster, adult_df, tmp_path_factory):
-    """One search of 45 s with two concurrent trials, watched by an event log and a panel."""
+    """One search of 60 s with two concurrent trials, watched by an event log and a panel."""
     run = ja.Run(
         adult_df,
         "income",
