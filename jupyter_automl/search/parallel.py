@@ -161,8 +161,8 @@ def _check_reachable(address: str) -> None:
             pass
     except OSError as error:
         raise ConfigError(
-            f"no Ray cluster answers at {address!r} ({error}); check the address and that "
-            "the head node runs, or omit ray_address and RAY_ADDRESS to start a local cluster"
+            f"no Ray cluster accepts connections at {address!r} ({error}); check the address and "
+            "that the head node runs, or omit ray_address and RAY_ADDRESS to start a local cluster"
         ) from None
 
 

@@ -54,7 +54,7 @@ def test_missing_ray_names_install_command(tips_df, run_dir, monkeypatch):
     [
         ("nonsense", "ray_address='nonsense' is not host:port"),
         ("127.0.0.1:", "ray_address='127.0.0.1:' is not host:port"),
-        (None, "no Ray cluster answers at '127.0.0.1:"),
+        (None, "no Ray cluster accepts connections at '127.0.0.1:"),
     ],
 )
 def test_unreachable_address_fails_fast(tips_df, run_dir, address, message):
