@@ -11,6 +11,7 @@ In IPython or Jupyter: ``%load_ext jupyter_automl``, then ``%automl df target="y
 from __future__ import annotations
 
 import os
+import sys
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
@@ -18,6 +19,11 @@ from typing import Any
 # threads spin against each other and against the notebook on small machines; the
 # passive policy avoids that. It only takes effect if set before those libraries load.
 os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+# FLAML imports Ray when it is installed, and Ray reads this variable on import. At "0"
+# a Ray cluster started on this machine listens on 127.0.0.1 only. Set it to "1" before
+# importing jupyter_automl to run this process as a node of a multi-node cluster.
+if "ray" not in sys.modules:
+    os.environ.setdefault("RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER", "0")
 
 from .errors import (  # noqa: E402
     AutoMLError,
@@ -71,7 +77,10 @@ def start(df: Any, target: Any, **options: Any) -> Run:
     ``max_trials``, ``holdout`` (fraction held out for the final score, default 0.2),
     ``random_state`` (default 0), ``learners`` (FLAML learner names), ``run_dir``
     (parent folder of the run folder, default ``./automl_runs``) and
-    ``drop_missing_target`` (default True).
+    ``drop_missing_target`` (default True). ``n_concurrent_trials`` above 1 runs that
+    many trials at once on Ray (``backend="ray"``), on the cluster at ``ray_address``
+    or the ``RAY_ADDRESS`` environment variable, else on a local cluster started on
+    127.0.0.1; it needs ``pip install "jupyter-automl[ray]"``.
     """
     return Run(df, target, **options).start()
 

@@ -45,6 +45,9 @@ RUN_OPTIONS = {
     "learners",
     "run_dir",
     "drop_missing_target",
+    "n_concurrent_trials",
+    "backend",
+    "ray_address",
 }
 MAGIC_OPTIONS = {"as_", "wait"}
 
@@ -137,6 +140,7 @@ class AutoMLMagics(Magics):
             %automl df target="price" [time_budget=60] [metric="rmse"] [task="regression"]
                     [max_trials=50] [holdout=0.2] [random_state=0] [learners=["lgbm", "rf"]]
                     [run_dir="automl_runs"] [drop_missing_target=True]
+                    [n_concurrent_trials=1] [backend="ray"] [ray_address="host:port"]
                     [as_="automl_result"] [wait=True]
 
         ``df`` is any expression that gives a DataFrame, such as ``df[df.x > 0]``.
@@ -146,6 +150,10 @@ class AutoMLMagics(Magics):
         ``Result`` is stored in the variable named by ``as_`` (default
         ``automl_result``). ``jupyter_automl.last_run()`` returns the running search,
         with ``stop()`` and ``extend(seconds)``.
+
+        ``n_concurrent_trials`` above 1 runs that many trials at once on Ray (install
+        with ``pip install "jupyter-automl[ray]"``): on the cluster at ``ray_address``
+        or ``RAY_ADDRESS``, else on a local cluster started on 127.0.0.1.
 
         Text options may be written without quotes when they are single words
         (``task=binary``). ``time_budget`` takes seconds or text such as "2m".

@@ -49,6 +49,7 @@ from .search.events import (
     Trial,
     TrialFinished,
 )
+from .search.parallel import ParallelFlamlSearch, ParallelOptions, check_parallel_options, connect
 
 logger = logging.getLogger(__name__)
 
@@ -88,6 +89,9 @@ class Run:
         drop_missing_target: bool = True,
         data_name: str | None = None,
         n_jobs: int = -1,
+        n_concurrent_trials: int = 1,
+        backend: str = "ray",
+        ray_address: str | None = None,
     ) -> None:
         # The one-time import of FLAML is not charged to the time budget.
         load_flaml()
@@ -127,6 +131,10 @@ class Run:
         self.findings: list[Finding] = prepared.findings + self.split.findings
         self.learners = check_learners(learners, self.task)
         self.n_jobs = n_jobs
+        self.parallel: ParallelOptions | None = check_parallel_options(
+            n_concurrent_trials, backend, ray_address
+        )
+        self.cluster_message = ""
         self.run_dir = runfolder.create_run_dir(run_dir, target)
         self._trial_writer = runfolder.TrialWriter(self.run_dir)
 
@@ -205,6 +213,8 @@ class Run:
             "time_budget": self.time_budget,
             "budget_message": self.budget_message,
             "max_trials": self.max_trials,
+            "n_concurrent_trials": self.parallel.n_concurrent_trials if self.parallel else 1,
+            "cluster_message": self.cluster_message,
             "run_dir": str(self.run_dir),
             "findings": [finding.to_dict() for finding in self.findings],
         }
@@ -244,6 +254,10 @@ class Run:
             raise RuntimeError("this run has already started; use extend() to continue it")
         _last_run = self
         stop_on_interrupt(stop_all)
+        if self.parallel is not None:
+            # Connecting, or starting a local cluster, takes seconds: the budget starts after.
+            self.cluster_message = connect(self.parallel)
+            self._started_at = self._segment_started_at = time.time()
         self._write_summary(RUNNING)
         self._launch(self._started_at + self.time_budget)
         return self
@@ -262,8 +276,8 @@ class Run:
         if not self._finished.is_set() and self._search is not None:
             if self._search.stop_requested:
                 raise RuntimeError("the run is stopping; wait for it to end, then call extend()")
-            self.time_budget += extra
             self._search.set_deadline(self._search.deadline + extra)
+            self.time_budget += extra
             self._emit(BudgetChanged(self.time_budget))
             return self
         if self._result is None:
@@ -326,14 +340,16 @@ class Run:
             n_jobs=self.n_jobs,
         )
         best = self.best_trial
-        self._search = FlamlSearch(
-            spec,
-            self.X_train_search,
-            self.split.y_train,
-            self._on_trial,
-            first_index=len(self._trials),
-            time_offset=self._elapsed_before + time.time() - self._segment_started_at,
-            best_loss=best.loss if best else math.inf,
+        search_options: dict[str, Any] = {
+            "first_index": len(self._trials),
+            "time_offset": self._elapsed_before + time.time() - self._segment_started_at,
+            "best_loss": best.loss if best else math.inf,
+        }
+        if self.parallel is not None:
+            search_options["options"] = self.parallel
+        search_class = FlamlSearch if self.parallel is None else ParallelFlamlSearch
+        self._search = search_class(
+            spec, self.X_train_search, self.split.y_train, self._on_trial, **search_options
         )
         self._thread = threading.Thread(
             target=self._execute,
@@ -348,7 +364,7 @@ class Run:
         numpy_state = np.random.get_state()
         python_state = random.getstate()
         try:
-            self._set_status(RUNNING, "searching")
+            self._set_status(RUNNING, self._search_description())
             self._emit(SearchStarted(self.info()))
             search.start(deadline)
             search.join()
@@ -372,6 +388,11 @@ class Run:
             # FLAML seeds the global generators; put back the state the user had.
             np.random.set_state(numpy_state)
             random.setstate(python_state)
+
+    def _search_description(self) -> str:
+        if self.parallel is None:
+            return "searching"
+        return f"searching, {self.parallel.n_concurrent_trials} trials at a time; {self.cluster_message}"
 
     def _on_trial(self, trial: Trial) -> None:
         self._trials.append(trial)

@@ -179,37 +179,38 @@ class FlamlSearch:
     # -- threads ---------------------------------------------------------------
 
     def _fit(self) -> None:
-        spec = self.spec
         self.log_recorder.watch_thread(threading.get_ident())
-        budget = max(self._deadline - time.time() - FINISH_RESERVE, MIN_SEARCH_BUDGET)
         try:
             with route_flaml_log(self.log_recorder):
-                self.automl.fit(
-                    X_train=self._X_train,
-                    y_train=self._y_train,
-                    task="regression" if spec.task == REGRESSION else "classification",
-                    metric=flaml_metric_name(spec.metric, spec.task),
-                    time_budget=budget,
-                    max_iter=flaml_max_iter(spec.max_trials),
-                    log_file_name=str(spec.log_path),
-                    log_type="all",
-                    seed=spec.random_state,
-                    estimator_list=spec.estimator_list,
-                    starting_points=spec.starting_points,
-                    n_jobs=spec.n_jobs,
-                    early_stop=spec.early_stop,
-                    model_history=False,
-                    # The run refits the best pipeline itself on every training row,
-                    # so FLAML's own final retrain would be wasted time.
-                    retrain_full=False,
-                    verbose=3,
-                    **spec.extra_fit_kwargs,
-                )
+                self.automl.fit(X_train=self._X_train, y_train=self._y_train, **self._fit_kwargs())
         except BaseException as error:  # re-raised by the caller from the run's thread
             self.error = error
             logger.warning("FLAML fit failed: %r", error)
         finally:
             self._finished.set()
+
+    def _fit_kwargs(self) -> dict[str, Any]:
+        """Return the keyword arguments of ``AutoML.fit`` besides the data."""
+        spec = self.spec
+        return {
+            "task": "regression" if spec.task == REGRESSION else "classification",
+            "metric": flaml_metric_name(spec.metric, spec.task),
+            "time_budget": max(self._deadline - time.time() - FINISH_RESERVE, MIN_SEARCH_BUDGET),
+            "max_iter": flaml_max_iter(spec.max_trials),
+            "log_file_name": str(spec.log_path),
+            "log_type": "all",
+            "seed": spec.random_state,
+            "estimator_list": spec.estimator_list,
+            "starting_points": spec.starting_points,
+            "n_jobs": spec.n_jobs,
+            "early_stop": spec.early_stop,
+            "model_history": False,
+            # The run refits the best pipeline itself on every training row,
+            # so FLAML's own final retrain would be wasted time.
+            "retrain_full": False,
+            "verbose": 3,
+            **spec.extra_fit_kwargs,
+        }
 
     def _monitor(self) -> None:
         while not self._finished.wait(POLL_INTERVAL):
