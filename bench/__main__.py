@@ -9,14 +9,15 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from .datasets import SUITES
+from .datasets import SETS, SUITES
 from .record import RESULTS_DIR, ResultWriter
 
-SECTIONS = ("quality", "budget", "first_trial", "cell_latency", "scale")
+SECTIONS = ("quality", "budget", "first_trial", "cell_latency", "scale", "ideas")
 
 
 def _section_runners() -> dict[str, Callable[[ResultWriter, Any], None]]:
     from .budget import run_budget
+    from .ideas import run_ideas
     from .quality import run_quality
     from .responsiveness import run_cell_latency, run_first_trial
     from .scale import run_scale
@@ -27,6 +28,7 @@ def _section_runners() -> dict[str, Callable[[ResultWriter, Any], None]]:
         "first_trial": run_first_trial,
         "cell_latency": run_cell_latency,
         "scale": run_scale,
+        "ideas": run_ideas,
     }
 
 
@@ -47,6 +49,9 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--suite", choices=sorted(SUITES), default="small", help="data sets to use")
     run.add_argument(
         "--budget", type=float, nargs="+", default=[30.0], help="quality budgets, in seconds"
+    )
+    run.add_argument(
+        "--sets", nargs="+", choices=sorted(SETS), help="data sets to use instead of the suite's"
     )
     run.add_argument("--seeds", type=int, default=2, help="seeds per data set and budget")
     run.add_argument(

@@ -13,7 +13,7 @@ from .record import ResultWriter
 
 def run_quality(writer: ResultWriter, options: Any) -> None:
     """Write one record per (set, seed, budget) with every contender's holdout score."""
-    for name in SUITES[options.suite]:
+    for name in options.sets or SUITES[options.suite]:
         bench_set = SETS[name]
         frame = bench_set.load()
         for budget in options.budget:

@@ -16,7 +16,7 @@ from jupyter_automl.metrics import METRICS
 
 from .record import read_records
 
-# Targets from the benchmark's specification.
+# Targets the product sets itself: budget, overhead and responsiveness.
 BUDGET_RATIO_TARGET = 1.05
 BUDGET_SLACK_SECONDS = 1.0  # allowed on top for budgets of TINY_BUDGET seconds or less
 TINY_BUDGET = 10.0
@@ -34,18 +34,27 @@ def relative_score(metric: str, ours: float, baseline: float) -> float:
 
 
 def latest_sessions(records: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
-    """Group records by section, keeping only the latest session of each section."""
-    latest: dict[str, str] = {}
+    """Group records by section, keeping the latest session of each (section, budget).
+
+    A later session at 120 s therefore adds rows to a table measured at 30 s
+    instead of replacing it.
+    """
+    latest: dict[tuple[str, Any], str] = {}
     for record in records:
-        latest[record["section"]] = record["session"]
+        latest[_session_key(record)] = record["session"]
     grouped: dict[str, list[dict[str, Any]]] = {}
     for record in records:
-        if latest[record["section"]] == record["session"]:
+        if latest[_session_key(record)] == record["session"]:
             grouped.setdefault(record["section"], []).append(record)
     return grouped
 
 
+def _session_key(record: dict[str, Any]) -> tuple[str, Any]:
+    return record["section"], record.get("budget")
+
+
 def render(results_dir: Path) -> str:
+    """Return the Markdown tables of every section found in ``results_dir``."""
     records = read_records(results_dir)
     if not records:
         return f"No results in {results_dir}; run `python -m bench run` first.\n"
@@ -55,20 +64,23 @@ def render(results_dir: Path) -> str:
     for section, render_section in SECTION_RENDERERS.items():
         rows = grouped.get(section)
         if rows:
-            parts.append(_provenance(rows, headers.get(rows[0]["session"])))
+            parts.append(_provenance(rows, headers))
             parts.append(render_section(rows))
     return "\n\n".join(parts) + "\n"
 
 
-def _provenance(rows: list[dict[str, Any]], header: dict[str, Any] | None) -> str:
-    loads = [load[0] for row in rows for load in _loads(row)]
-    command = header["command"] if header else "unknown"
-    span = f"{min(loads):.2f} to {max(loads):.2f}" if loads else "not recorded"
-    return (
-        f"<!-- section {rows[0]['section']} -->\n"
-        f"Command: `{command}`; measured {rows[0]['time'][:16]} to {rows[-1]['time'][:16]}; "
-        f"1-minute load average {span}."
-    )
+def _provenance(rows: list[dict[str, Any]], headers: dict[str, dict[str, Any]]) -> str:
+    lines = [f"<!-- section {rows[0]['section']} -->"]
+    for session in dict.fromkeys(row["session"] for row in rows):
+        own = [row for row in rows if row["session"] == session]
+        loads = [load[0] for row in own for load in _loads(row)]
+        command = headers[session]["command"] if session in headers else "unknown"
+        span = f"{min(loads):.2f} to {max(loads):.2f}" if loads else "not recorded"
+        lines.append(
+            f"Command: `{command}`; measured {own[0]['time'][:16]} to {own[-1]['time'][:16]}; "
+            f"1-minute load average {span}."
+        )
+    return "\n\n".join(lines)
 
 
 def _loads(row: dict[str, Any]) -> Iterable[list[float]]:
@@ -224,12 +236,13 @@ def render_first_trial(rows: list[dict[str, Any]]) -> str:
         ratio = ours / flaml if ours and flaml else None
         met = ours is not None and ours < FIRST_TRIAL_TARGET
         table.append(
-            [str(row["seed"]), f"{row['n_train']:,}", _fmt(ours, 2), _fmt(flaml, 2),
-             _fmt(ratio, 2), _verdict(met)]
+            [str(row["seed"]), f"{row['n_train']:,}", _fmt(row["ours"].get("checks"), 2),
+             _fmt(ours, 2), _fmt(flaml, 2), _fmt(ratio, 2), _verdict(met)]
         )  # fmt: skip
     header = [
         "seed",
         "training rows",
+        "ours checks and split s",
         "ours s",
         "FLAML s",
         "ours / FLAML",
@@ -335,10 +348,50 @@ def _groups(rows: list[dict[str, Any]], keys: tuple[str, ...]) -> dict[tuple, li
     return groups
 
 
+def render_ideas(rows: list[dict[str, Any]]) -> str:
+    table, everything = [], []
+    for (idea, dataset, budget), group in _groups(rows, ("idea", "dataset", "budget")).items():
+        metric = group[0]["metric"]
+        ratios = [
+            relative_score(metric, row["on"]["holdout"], row["off"]["holdout"])
+            for row in group
+            if _ok(row, "on", "off")
+        ]
+        everything += ratios
+        trials = [
+            row["on"]["trials"] / max(row["off"]["trials"], 1)
+            for row in group
+            if _ok(row, "on", "off")
+        ]
+        table.append(
+            [
+                idea,
+                dataset,
+                f"{budget:g}",
+                str(len(group)),
+                _fmt(_median(ratios)),
+                _fmt(_median(trials), 2),
+            ]
+        )
+    table.append(
+        ["**median of all pairs**", "", "", str(len(rows)), f"**{_fmt(_median(everything))}**", ""]
+    )
+    header = [
+        "idea",
+        "set",
+        "budget s",
+        "seeds",
+        "holdout on / off (above 1 = better)",
+        "trials on / off",
+    ]
+    return "### Ideas measured on and off\n\n" + _table(header, table) + _errors(rows)
+
+
 SECTION_RENDERERS = {
     "quality": lambda rows: render_quality(rows) + "\n\n" + render_overhead(rows),
     "budget": render_budget,
     "first_trial": render_first_trial,
     "cell_latency": render_cell_latency,
     "scale": render_scale,
+    "ideas": render_ideas,
 }

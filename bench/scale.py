@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from .contenders import warm_up
 from .datasets import SETS, synthetic_adult
 from .memory import release_memory
 from .pairs import ours_and_flaml
@@ -13,6 +14,7 @@ from .record import ResultWriter
 def run_scale(writer: ResultWriter, options: Any) -> None:
     """Write one record per row count, ours and raw FLAML on the same synthetic frame."""
     bench_set = SETS["adult"]
+    warm_up(synthetic_adult(1000), bench_set.target)
     for position, rows in enumerate(options.rows):
         frame = synthetic_adult(rows)
         frame_bytes = int(frame.memory_usage(deep=True).sum())
