@@ -12,12 +12,13 @@ from typing import Any
 from .datasets import SETS, SUITES
 from .record import RESULTS_DIR, ResultWriter
 
-SECTIONS = ("quality", "budget", "first_trial", "cell_latency", "scale", "ideas")
+SECTIONS = ("quality", "budget", "first_trial", "cell_latency", "scale", "ideas", "parity")
 
 
 def _section_runners() -> dict[str, Callable[[ResultWriter, Any], None]]:
     from .budget import run_budget
     from .ideas import run_ideas
+    from .parity import run_parity
     from .quality import run_quality
     from .responsiveness import run_cell_latency, run_first_trial
     from .scale import run_scale
@@ -29,6 +30,7 @@ def _section_runners() -> dict[str, Callable[[ResultWriter, Any], None]]:
         "cell_latency": run_cell_latency,
         "scale": run_scale,
         "ideas": run_ideas,
+        "parity": run_parity,
     }
 
 
@@ -71,7 +73,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--short-budget",
         type=float,
         default=10.0,
-        help="budget of the first-trial and cell-latency searches, in seconds",
+        help="budget of the first-trial, cell-latency and code-parity searches, in seconds",
     )
     run.add_argument(
         "--rows",

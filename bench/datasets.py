@@ -8,10 +8,11 @@ GPL-3, so it is a benchmark and test dependency only.
 from __future__ import annotations
 
 import importlib.util
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -117,3 +118,13 @@ def synthetic_adult(rows: int, random_state: int = 0) -> pd.DataFrame:
         noise = rng.normal(0.0, spread, rows)
         frame[column] = (frame[column] + noise).astype("float64")
     return frame
+
+
+def each_case(options: Any) -> Iterator[tuple[BenchSet, pd.DataFrame, float, int]]:
+    """Yield (set, frame, budget, seed) for the chosen sets, budgets and seeds, set by set."""
+    for name in options.sets or SUITES[options.suite]:
+        bench_set = SETS[name]
+        frame = bench_set.load()
+        for budget in options.budget:
+            for seed in range(options.seeds):
+                yield bench_set, frame, budget, seed

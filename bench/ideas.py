@@ -7,31 +7,27 @@ from pathlib import Path
 from typing import Any
 
 from .contenders import run_ours, shared_split
-from .datasets import SETS, SUITES
+from .datasets import each_case
 from .pairs import measure
 from .record import ResultWriter
 
 
 def run_ideas(writer: ResultWriter, options: Any) -> None:
     """Write one record per (set, seed): ours as shipped vs ours with zero-shot starting points."""
-    for name in options.sets or SUITES[options.suite]:
-        bench_set = SETS[name]
-        frame = bench_set.load()
-        for budget in options.budget:
-            for seed in range(options.seeds):
-                print(f"ideas: {name} budget={budget:g} s seed={seed}", flush=True)
-                record = _zero_shot_on_off(frame, bench_set, seed, budget, options.holdout)
-                writer.write(
-                    {
-                        "section": "ideas",
-                        "idea": "zero-shot starting points",
-                        "dataset": name,
-                        "metric": bench_set.metric,
-                        "seed": seed,
-                        "budget": budget,
-                        **record,
-                    }
-                )
+    for bench_set, frame, budget, seed in each_case(options):
+        print(f"ideas: {bench_set.name} budget={budget:g} s seed={seed}", flush=True)
+        record = _zero_shot_on_off(frame, bench_set, seed, budget, options.holdout)
+        writer.write(
+            {
+                "section": "ideas",
+                "idea": "zero-shot starting points",
+                "dataset": bench_set.name,
+                "metric": bench_set.metric,
+                "seed": seed,
+                "budget": budget,
+                **record,
+            }
+        )
 
 
 def _zero_shot_on_off(frame, bench_set, seed, budget, holdout) -> dict[str, Any]:

@@ -15,7 +15,10 @@ from typing import Any
 
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
 
-PACKAGES = ["jupyter-automl", "flaml", "lightgbm", "xgboost", "scikit-learn", "pandas", "numpy"]
+PACKAGES = [
+    "jupyter-automl", "flaml", "lightgbm", "xgboost", "xgboost-cpu", "scikit-learn", "pandas",
+    "numpy", "ipykernel", "jupyter_client", "ipywidgets",
+]  # fmt: skip
 
 
 def load_average() -> list[float]:
