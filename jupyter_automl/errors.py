@@ -7,7 +7,8 @@ Every exception is also a built-in type, so callers can catch ``ValueError`` or
     ├── DataError(ValueError)        the DataFrame or target cannot be used as given
     ├── ConfigError(ValueError)      an option has an invalid value
     ├── BudgetError(RuntimeError)    the time budget ended before any model was trained
-    └── SchemaError(ValueError)      rows passed to predict do not match the training columns
+    ├── SchemaError(ValueError)      rows passed to predict do not match the training columns
+    └── CodegenError(ValueError)     the chosen model cannot be written as standalone code
 """
 
 from __future__ import annotations
@@ -31,6 +32,10 @@ class BudgetError(AutoMLError, RuntimeError):
 
 class SchemaError(AutoMLError, ValueError):
     """Rows passed to ``predict`` do not have the columns the model was trained on."""
+
+
+class CodegenError(AutoMLError, ValueError):
+    """The chosen model cannot be written as standalone code."""
 
 
 class AutoMLWarning(UserWarning):

@@ -11,17 +11,23 @@ from __future__ import annotations
 
 import ast
 import difflib
+import html
 import io
 import tokenize
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from IPython.core.error import UsageError
 from IPython.core.magic import Magics, line_magic, magics_class, no_var_expand
+from IPython.display import display
 
+from .codegen import CodegenError
 from .errors import AutoMLError
 from .progress import TextProgress
+from .result import Result
 from .run import Run, last_run
+from .runfolder import CODE_FILE
 from .search.events import SearchFinished
 
 DEFAULT_RESULT_NAME = "automl_result"
@@ -191,6 +197,23 @@ class AutoMLMagics(Magics):
             raise UsageError(str(error)) from None
         self.shell.user_ns[result_name] = result
         print(f"Result stored in {result_name!r}; predict with {result_name}.model.predict(rows).")
+        self._deliver_code(result)
+
+    def _deliver_code(self, result: Result) -> None:
+        """Show the training code collapsed and put it into a new cell below this one.
+
+        This runs while the magic's cell is still executing, the only time
+        ``set_next_input`` creates a cell. Front-ends that ignore it (VS Code,
+        nbclient) still show the collapsed code and the run folder's ``pipeline.py``.
+        """
+        try:
+            code = result.to_code()
+        except CodegenError as error:
+            print(f"No training code for this model: {error}")
+            return
+        display(code_display(code, result.run_dir), raw=True)
+        if self.shell is not None:
+            self.shell.set_next_input(code, replace=False)
 
     def _run_in_background(self, run: Run, result_name: str) -> None:
         from .panel import show_panel
@@ -206,6 +229,19 @@ class AutoMLMagics(Magics):
         show_panel(run, result_name)
         _stop_on_interrupt(shell)
         run.start()
+
+
+def code_display(code: str, run_dir: Path | None) -> dict[str, str]:
+    """Return a MIME bundle that shows ``code`` in a collapsed HTML ``<details>`` block."""
+    saved = f" (saved as {run_dir / CODE_FILE})" if run_dir is not None else ""
+    summary = f"Training code that rebuilds this model{saved}"
+    return {
+        "text/plain": summary,
+        "text/html": (
+            f"<details><summary>{html.escape(summary)}</summary>"
+            f'<pre><code class="language-python">{html.escape(code)}</code></pre></details>'
+        ),
+    }
 
 
 def _unknown_option_message(name: str) -> str:

@@ -7,23 +7,29 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from sklearn.pipeline import Pipeline
+from sklearn.preprocessing import LabelEncoder
 
-from .data.steps import Step, apply_steps
+from .codegen.features import prepare_features
+from .codegen.pipeline import fit_pipeline
+from .codegen.plan import TrainingPlan
+from .data.steps import Step
 from .errors import DataQualityWarning, SchemaError
 from .metrics import REGRESSION
 
 
 class Model:
-    """A fitted pipeline with a scikit-learn style ``predict`` and ``predict_proba``.
+    """A fitted scikit-learn pipeline with a ``predict`` and ``predict_proba`` on raw columns.
 
     It takes a DataFrame with the training columns (the frame given to the search,
     minus the target). Columns may come in any order; extra columns are ignored with
     a ``DataQualityWarning``; a missing column raises ``SchemaError``.
 
-    ``steps`` are the data checks' fixes, applied first; ``transformer`` is FLAML's
-    fitted data transformer, ``estimator`` FLAML's fitted estimator wrapper, and
-    ``label_encoder`` maps the learner's integer classes back to the original labels
-    (None for regression).
+    ``pipeline`` is a plain scikit-learn ``Pipeline`` that needs neither FLAML nor
+    jupyter_automl to predict, except for its first step, which applies the data
+    checks' ``steps`` and the column handling of ``plan``. The generated code
+    builds the same pipeline. ``label_encoder`` maps class indices back to the
+    original labels when the estimator needs indices (XGBoost), else it is None.
     """
 
     def __init__(
@@ -31,47 +37,60 @@ class Model:
         *,
         task: str,
         feature_names: list[Any],
-        learner: str,
-        estimator: Any,
-        transformer: Any,
-        label_encoder: Any | None,
+        plan: TrainingPlan,
+        pipeline: Pipeline,
+        label_encoder: LabelEncoder | None = None,
         steps: list[Step] | None = None,
     ) -> None:
         self.task = task
         self.steps = list(steps or [])
         self.feature_names_in_ = list(feature_names)
-        self.learner = learner
-        self.estimator = estimator
-        self.transformer = transformer
+        self.plan = plan
+        self.pipeline = pipeline
         self.label_encoder = label_encoder
 
     @classmethod
-    def from_flaml(
-        cls, automl: Any, task: str, feature_names: list[Any], steps: list[Step] | None = None
+    def fit(
+        cls,
+        plan: TrainingPlan,
+        X: pd.DataFrame,
+        y: pd.Series,
+        *,
+        task: str,
+        steps: list[Step] | None = None,
     ) -> Model:
-        """Take the fitted parts out of a finished ``flaml.AutoML``, leaving its data behind."""
+        """Fit the plan's pipeline on raw rows ``X`` and their target ``y``."""
+        steps = list(steps or [])
+        pipeline, label_encoder = fit_pipeline(plan, steps, X, y)
         return cls(
             task=task,
-            feature_names=feature_names,
-            learner=automl.best_estimator,
-            estimator=automl.model,
-            transformer=automl._transformer,
-            label_encoder=automl._label_transformer,
+            feature_names=list(X.columns),
+            plan=plan,
+            pipeline=pipeline,
+            label_encoder=label_encoder,
             steps=steps,
         )
 
     @property
+    def learner(self) -> str:
+        return self.plan.learner
+
+    @property
+    def estimator(self) -> Any:
+        """The fitted estimator, the pipeline's last step."""
+        return self.pipeline[-1]
+
+    @property
     def classes_(self) -> np.ndarray:
-        if self.task == REGRESSION or self.label_encoder is None:
+        if self.task == REGRESSION:
             raise AttributeError("a regression model has no classes_")
-        return np.asarray(self.label_encoder.classes_)
+        if self.label_encoder is not None:
+            return np.asarray(self.label_encoder.classes_)
+        return np.asarray(self.estimator.classes_)
 
     def predict(self, X: pd.DataFrame) -> np.ndarray:
         """Predict the original labels (classification) or values (regression) of ``X``."""
-        features = self._transform(X)
-        predictions = np.asarray(self.estimator.predict(features))
-        if predictions.ndim > 1:
-            predictions = predictions.ravel()
+        predictions = np.asarray(self.pipeline.predict(self._pipeline_input(X)))
         if self.label_encoder is None:
             return predictions
         return np.asarray(self.label_encoder.inverse_transform(predictions.astype(int)))
@@ -80,10 +99,13 @@ class Model:
         """Predict class probabilities; columns follow ``classes_``."""
         if self.task == REGRESSION:
             raise AttributeError("predict_proba is only available for classification")
-        return np.asarray(self.estimator.predict_proba(self._transform(X)))
+        return np.asarray(self.pipeline.predict_proba(self._pipeline_input(X)))
 
-    def _transform(self, X: pd.DataFrame) -> Any:
-        return self.transformer.transform(apply_steps(self.steps, self.check_columns(X)))
+    def _pipeline_input(self, X: Any) -> pd.DataFrame:
+        X = self.check_columns(X)
+        if self.plan.prepare_outside:
+            return prepare_features(X, self.steps, self.plan)
+        return X
 
     def check_columns(self, X: Any) -> pd.DataFrame:
         """Return ``X`` with exactly the training columns, in training order."""

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import html
+import os
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -89,6 +91,9 @@ class Result:
     findings: list[Finding] = field(default_factory=list)
     data_name: str | None = None
     deterministic: bool = False
+    data_fingerprint: str = ""
+    stratified: bool = True
+    finished_at: str = field(default_factory=lambda: time.strftime("%Y-%m-%d %H:%M:%S"))
 
     @property
     def trials(self) -> pd.DataFrame:
@@ -167,4 +172,37 @@ class Result:
             "findings": [finding.to_dict() for finding in self.findings],
             "data_name": self.data_name,
             "deterministic": self.deterministic,
+            "data_fingerprint": self.data_fingerprint,
+            "stratified": self.stratified,
+            "finished_at": self.finished_at,
         }
+
+    def to_code(self, data_name: str | None = None) -> str:
+        """Return standalone Python source that rebuilds ``model`` and prints the holdout score.
+
+        The source needs only pandas, numpy, scikit-learn and the estimator's own
+        library. ``data_name`` is the expression that gives the training DataFrame
+        (by default the one given to ``%automl``); without one the code starts with
+        a placeholder to fill in.
+        """
+        from .codegen import generate_code
+
+        return generate_code(self, data_name)
+
+    def to_notebook(
+        self,
+        path: str | os.PathLike[str],
+        data: str | os.PathLike[str] | None = None,
+        *,
+        overwrite: bool = False,
+    ) -> Path:
+        """Write a notebook that explains the run and retrains the model; return its path.
+
+        ``data`` is the file the notebook loads the training DataFrame from (CSV,
+        Parquet, pickle or Feather); without it the notebook starts with a
+        placeholder. An existing file raises ``FileExistsError`` unless
+        ``overwrite`` is True.
+        """
+        from .notebook import write_notebook
+
+        return write_notebook(self, path, data, overwrite=overwrite)

@@ -21,8 +21,11 @@ import numpy as np
 import pandas as pd
 
 from . import runfolder
+from .codegen.fingerprint import fingerprint
+from .codegen.plan import CodegenError, check_learners, plan_from_flaml, search_names
 from .data.checks import Finding, prepare
 from .data.split import split_holdout
+from .data.steps import apply_steps
 from .data.task import infer_task
 from .errors import BudgetError, ConfigError
 from .metrics import evaluate, resolve_metric
@@ -33,7 +36,6 @@ from .search.engine import FlamlSearch, SearchSpec
 from .search.events import (
     DONE,
     FAILED,
-    FINAL_STATES,
     RUNNING,
     STARTING,
     STOPPED,
@@ -102,13 +104,17 @@ class Run:
             self.time_budget = parse_time_budget(time_budget)
             self.budget_message = ""
         self.steps = prepared.steps
-        self.split = split_holdout(
-            prepared.features(), prepared.y, self.task, holdout, self.random_state
-        )
-        self.X_holdout_raw = prepared.X.loc[self.split.X_holdout.index]
+        self.data_fingerprint = fingerprint(df)
+        # The split is made on the raw columns, so the final model is fitted on the
+        # same rows as the generated code; the search gets them with the steps applied.
+        self.split = split_holdout(prepared.X, prepared.y, self.task, holdout, self.random_state)
+        features = apply_steps(self.steps, self.split.X_train)
+        self.search_feature_names = list(features.columns)
+        self.X_train_search = features.set_axis(search_names(features.shape[1]), axis=1)
+        self.X_holdout_raw = self.split.X_holdout
         self.holdout_fraction = holdout
         self.findings: list[Finding] = prepared.findings + self.split.findings
-        self.learners = learners
+        self.learners = check_learners(learners, self.task)
         self.n_jobs = n_jobs
         self.run_dir = runfolder.create_run_dir(run_dir, target)
         self._trial_writer = runfolder.TrialWriter(self.run_dir)
@@ -298,14 +304,14 @@ class Run:
             log_path=self.run_dir / runfolder.FLAML_LOG_FILE,
             max_trials=self.max_trials,
             random_state=self.random_state,
-            estimator_list=self.learners or "auto",
+            estimator_list=self.learners,
             starting_points=self._warm_start or "static",
             n_jobs=self.n_jobs,
         )
         best = self.best_trial
         self._search = FlamlSearch(
             spec,
-            self.split.X_train,
+            self.X_train_search,
             self.split.y_train,
             self._on_trial,
             first_index=len(self._trials),
@@ -332,6 +338,7 @@ class Run:
             if not search.has_model:
                 raise self._budget_error(search)
             result = self._finish(search, previous)
+            self._save_code(result)
         except BaseException as error:
             self._fail(error, previous)
         else:
@@ -361,7 +368,7 @@ class Run:
                 previous.best_loss,
             )
         else:
-            model = Model.from_flaml(automl, self.task, self.feature_names, self.steps)
+            model = self._refit(automl)
             best_learner, best_config = automl.best_estimator, dict(automl.best_config)
         self._warm_start = dict(automl.best_config_per_estimator)
         scores = evaluate(model, self.X_holdout_raw, self.split.y_holdout, self.task, self.metric.name)
@@ -391,6 +398,26 @@ class Run:
             findings=list(self.findings),
             data_name=self.data_name,
             deterministic=self.max_trials is not None,
+            data_fingerprint=self.data_fingerprint,
+            stratified=self.split.stratified,
+        )
+
+    def _save_code(self, result: Result) -> None:
+        """Write ``pipeline.py``; a failure is logged, because the model itself is fine."""
+        try:
+            runfolder.save_code(self.run_dir, result.to_code())
+        except (CodegenError, OSError) as error:
+            logger.warning("could not write the training code to %s: %s", self.run_dir, error)
+
+    def _refit(self, automl: Any) -> Model:
+        """Fit the final pipeline, with the best trial's parameters, on every training row.
+
+        This model, not FLAML's, is handed to the user: the generated code builds
+        and fits the same pipeline on the same rows, so the two predict the same.
+        """
+        plan = plan_from_flaml(automl, self.task, self.search_feature_names, self.feature_names)
+        return Model.fit(
+            plan, self.split.X_train, self.split.y_train, task=self.task, steps=self.steps
         )
 
     def _budget_error(self, search: FlamlSearch) -> BudgetError:

@@ -6,6 +6,7 @@ Layout of one run folder::
     flaml.log       FLAML's own trial log
     summary.json    task, metric, scores and status; rewritten at start and end
     model.joblib    the fitted ``jupyter_automl.Model`` (only once the run has one)
+    pipeline.py     standalone code that rebuilds the model (only once the run has one)
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ TRIALS_FILE = "trials.jsonl"
 SUMMARY_FILE = "summary.json"
 MODEL_FILE = "model.joblib"
 FLAML_LOG_FILE = "flaml.log"
+CODE_FILE = "pipeline.py"
 DEFAULT_RUNS_DIR = "automl_runs"
 
 
@@ -75,6 +77,15 @@ def save_model(run_dir: Path, model: Any) -> Path:
     path = run_dir / MODEL_FILE
     temporary = run_dir / (MODEL_FILE + ".tmp")
     joblib.dump(model, temporary)
+    os.replace(temporary, path)
+    return path
+
+
+def save_code(run_dir: Path, source: str) -> Path:
+    """Write the generated training code to ``pipeline.py``, replacing it atomically."""
+    path = run_dir / CODE_FILE
+    temporary = run_dir / (CODE_FILE + ".tmp")
+    temporary.write_text(source, encoding="utf-8")
     os.replace(temporary, path)
     return path
 
@@ -138,6 +149,9 @@ def load_run(path: str | os.PathLike[str]) -> Result:
         findings=[Finding(**finding) for finding in summary.get("findings", [])],
         data_name=summary.get("data_name"),
         deterministic=summary.get("deterministic", False),
+        data_fingerprint=summary.get("data_fingerprint", ""),
+        stratified=summary.get("stratified", True),
+        finished_at=summary.get("finished_at", ""),
     )
 
 

@@ -33,6 +33,10 @@ logger = logging.getLogger(__name__)
 POLL_INTERVAL = 0.1
 # Seconds kept free at the end of the budget for scoring the holdout and saving the run.
 FINISH_RESERVE = 0.3
+# Minimum search time given to FLAML, in seconds, so that a first trial can run
+# even when loading the libraries used up the budget. Without it no model would
+# exist, because FLAML's final retrain is switched off (see ``_fit``).
+MIN_SEARCH_BUDGET = 1.0
 # FLAML's number of folds when it chooses cross-validation for small data.
 FLAML_CV_FOLDS = 5
 
@@ -141,7 +145,7 @@ class FlamlSearch:
     def _fit(self) -> None:
         spec = self.spec
         self.log_recorder.watch_thread(threading.get_ident())
-        budget = max(self._deadline - time.time() - FINISH_RESERVE, 0.1)
+        budget = max(self._deadline - time.time() - FINISH_RESERVE, MIN_SEARCH_BUDGET)
         try:
             with route_flaml_log(self.log_recorder):
                 self.automl.fit(
@@ -159,6 +163,9 @@ class FlamlSearch:
                     n_jobs=spec.n_jobs,
                     early_stop=spec.early_stop,
                     model_history=False,
+                    # The run refits the best pipeline itself on every training row,
+                    # so FLAML's own final retrain would be wasted time.
+                    retrain_full=False,
                     verbose=3,
                     **spec.extra_fit_kwargs,
                 )
@@ -227,6 +234,8 @@ class FlamlSearch:
             return  # fit has not reached the search yet, or FLAML is in its final refit
         if self._stop_requested.is_set():
             wanted = 0.0
+        elif not self.trials:
+            return  # the budget is lowered only once a first trial has given a model
         else:
             search_end = self._deadline - self._refit_reserve()
             wanted = max(search_end - flaml_start, 0.0)
@@ -234,11 +243,18 @@ class FlamlSearch:
             state.time_budget = wanted
 
     def _refit_reserve(self) -> float:
-        """Estimate the seconds needed after the search: FLAML's final refit, then scoring."""
+        """Estimate the seconds needed after the search: the final refits, then scoring.
+
+        The run refits the best pipeline on every training row. With
+        cross-validation FLAML also retrains it once (``retrain_full=False`` does
+        not stop that), so the refit is counted twice. One refit is estimated from
+        the best trial's cost, scaled to the full row count (a cross-validation
+        trial fits FLAML_CV_FOLDS models on 1 - 1/FLAML_CV_FOLDS of the rows each).
+        """
         best = min(self.trials, key=lambda trial: trial.loss, default=None)
         if best is None:
             return FINISH_RESERVE
         estimate = best.cost * len(self._X_train) / max(best.sample_size, 1)
         if getattr(self.automl._state, "eval_method", None) == "cv":
-            estimate /= FLAML_CV_FOLDS - 1
+            estimate = 2 * estimate / (FLAML_CV_FOLDS - 1)
         return 1.2 * estimate + FINISH_RESERVE
