@@ -81,7 +81,9 @@ def _parity_case(frame, bench_set, learner, folder, data_path, options) -> dict[
         code = result.to_code("data_frame")
     except Exception as error:  # a learner that fails is a parity gap, not a crash
         return {"error": f"{type(error).__name__}: {error}", "load_before": load_before}
-    program = folder / f"{learner}.py"
+
+    # Named so that no program shadows a package it imports (xgboost.py would).
+    program = folder / f"generated_{learner}.py"
     prologue = f"import pandas as pd\ndata_frame = pd.read_pickle({str(data_path)!r})\n\n"
     program.write_text(prologue + code, encoding="utf-8")
     started = time.perf_counter()
@@ -93,6 +95,7 @@ def _parity_case(frame, bench_set, learner, folder, data_path, options) -> dict[
         cwd=folder,
     )
     program_seconds = time.perf_counter() - started
+
     code_score = _printed_score(completed.stdout)
     reproduced = code_score is not None and math.isclose(
         code_score, result.holdout_score, rel_tol=SCORE_TOLERANCE, abs_tol=1e-12

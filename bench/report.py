@@ -84,7 +84,7 @@ def _provenance(rows: list[dict[str, Any]], headers: dict[str, dict[str, Any]]) 
 
 
 def _loads(row: dict[str, Any]) -> Iterable[list[float]]:
-    for value in row.values():
+    for value in (row, *row.values()):
         if isinstance(value, dict):
             for key in ("load_before", "load_after", "load"):
                 if key in value:
@@ -147,7 +147,7 @@ def render_quality(rows: list[dict[str, Any]]) -> str:
     header = ["set", "metric", "budget s", "seeds", "ours holdout", "FLAML holdout",
               "vs FLAML", "vs zero-shot", "vs LightGBM"]  # fmt: skip
     return (
-        "### Quality (relative score, above 1 = ours better)\n\n"
+        f"### Quality at {rows[0]['budget']:g} s (relative score, above 1 = ours better)\n\n"
         + _table(header, table)
         + _errors(rows)
     )
@@ -179,7 +179,8 @@ def render_overhead(rows: list[dict[str, Any]]) -> str:
         f"best-loss ratio at most {LOSS_RATIO_TARGET} "
         f"({_verdict(loss_median is not None and loss_median <= LOSS_RATIO_TARGET)})."
     )
-    return "### Overhead of our layer (ours / FLAML)\n\n" + _table(header, table) + "\n\n" + verdict
+    heading = f"### Overhead of our layer at {rows[0]['budget']:g} s (ours / FLAML)"
+    return heading + "\n\n" + _table(header, table) + "\n\n" + verdict
 
 
 def _loss_ratio(row: dict[str, Any]) -> float:
@@ -419,7 +420,10 @@ def render_parity(rows: list[dict[str, Any]]) -> str:
 
 
 SECTION_RENDERERS = {
-    "quality": lambda rows: render_quality(rows) + "\n\n" + render_overhead(rows),
+    "quality": lambda rows: "\n\n".join(
+        render_quality(group) + "\n\n" + render_overhead(group)
+        for group in _groups(rows, ("budget",)).values()
+    ),
     "budget": render_budget,
     "first_trial": render_first_trial,
     "cell_latency": render_cell_latency,

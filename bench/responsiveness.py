@@ -21,7 +21,7 @@ from .pairs import ours_and_flaml
 from .record import ResultWriter, load_average
 
 FIRST_TRIAL_ROWS = 50_000
-# Seconds between two trivial cells, and the most a reply may take before it counts as lost.
+# Seconds between two trivial cells, and the most a reply may take before the section fails.
 PROBE_INTERVAL = 0.1
 PROBE_TIMEOUT = 30.0
 ROOT = Path(__file__).resolve().parents[1]

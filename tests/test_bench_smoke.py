@@ -66,6 +66,7 @@ def test_report_shows_measured_ratio(results_dir):
     ratio = relative_score("log_loss", record["ours"]["holdout"], record["flaml"]["holdout"])
     assert "| penguins | log loss | 2 | 1 |" in text
     assert f"{ratio:.3f}" in text
+    assert "### Quality at 2 s" in text
     assert "### Budget honesty" in text
     assert "Command: `python -m bench run --suite tiny" in text
 
