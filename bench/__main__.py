@@ -1,0 +1,124 @@
+"""Command line: ``python -m bench run ...`` measures, ``python -m bench report`` tabulates."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from .datasets import SETS, SUITES
+from .record import RESULTS_DIR, ResultWriter
+
+SECTIONS = ("quality", "budget", "first_trial", "cell_latency", "scale", "ideas", "parity")
+
+
+def _section_runners() -> dict[str, Callable[[ResultWriter, Any], None]]:
+    from .budget import run_budget
+    from .ideas import run_ideas
+    from .parity import run_parity
+    from .quality import run_quality
+    from .responsiveness import run_cell_latency, run_first_trial
+    from .scale import run_scale
+
+    return {
+        "quality": run_quality,
+        "budget": run_budget,
+        "first_trial": run_first_trial,
+        "cell_latency": run_cell_latency,
+        "scale": run_scale,
+        "ideas": run_ideas,
+        "parity": run_parity,
+    }
+
+
+def _sections(text: str) -> list[str]:
+    names = [name.strip() for name in text.split(",") if name.strip()]
+    unknown = [name for name in names if name not in SECTIONS]
+    if unknown:
+        raise argparse.ArgumentTypeError(
+            f"unknown section(s) {', '.join(unknown)}; choose from {', '.join(SECTIONS)}"
+        )
+    return names
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    run = commands.add_parser("run", help="measure and append JSON lines to the results folder")
+    run.add_argument("--suite", choices=sorted(SUITES), default="small", help="data sets to use")
+    run.add_argument(
+        "--budget", type=float, nargs="+", default=[30.0], help="quality budgets, in seconds"
+    )
+    run.add_argument(
+        "--sets", nargs="+", choices=sorted(SETS), help="data sets to use instead of the suite's"
+    )
+    run.add_argument("--seeds", type=int, default=2, help="seeds per data set and budget")
+    run.add_argument(
+        "--sections",
+        type=_sections,
+        default=list(SECTIONS),
+        help=f"comma-separated sections to run (default: all of {','.join(SECTIONS)})",
+    )
+    run.add_argument(
+        "--honesty-budgets",
+        type=float,
+        nargs="+",
+        default=[5.0, 10.0, 30.0],
+        help="budgets of the budget-honesty section, in seconds",
+    )
+    run.add_argument(
+        "--short-budget",
+        type=float,
+        default=10.0,
+        help="budget of the first-trial, cell-latency and code-parity searches, in seconds",
+    )
+    run.add_argument(
+        "--rows",
+        type=int,
+        nargs="+",
+        default=[10_000, 100_000, 1_000_000],
+        help="row counts of the scale section",
+    )
+    run.add_argument("--scale-budget", type=float, default=30.0, help="scale budget, in seconds")
+    run.add_argument("--holdout", type=float, default=0.2, help="holdout fraction")
+    run.add_argument("--results-dir", type=Path, default=RESULTS_DIR, help="where to write")
+    report = commands.add_parser("report", help="print the Markdown tables of the latest results")
+    report.add_argument("--results-dir", type=Path, default=RESULTS_DIR, help="where to read")
+    report.add_argument("--output", type=Path, help="write the Markdown here instead of stdout")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    options = build_parser().parse_args(argv)
+    if options.command == "report":
+        from .report import render
+
+        text = render(options.results_dir)
+        if options.output is None:
+            print(text)
+        else:
+            options.output.write_text(text, encoding="utf-8")
+        return 0
+    writer = ResultWriter(options.results_dir, argv, _jsonable_options(options))
+    runners = _section_runners()
+    for section in options.sections:
+        started = time.perf_counter()
+        runners[section](writer, options)
+        print(f"{section}: {time.perf_counter() - started:.0f} s", flush=True)
+    print(f"results: {writer.path}")
+    return 0
+
+
+def _jsonable_options(options: argparse.Namespace) -> dict[str, Any]:
+    return {
+        key: str(value) if isinstance(value, Path) else value
+        for key, value in vars(options).items()
+    }
+
+
+if __name__ == "__main__":
+    sys.exit(main())
