@@ -51,7 +51,7 @@ def finished_run(ray_cluster, adult_df, tmp_path_factory):
     log = EventLog(run)
     run.add_listener(log)
     panel = show_panel(run, "automl_result")
-    status_widget = panel.children[2]
+    status_widget = panel.progress_text
     panel_values: list[tuple[str, bool]] = []
     status_widget.observe(lambda change: panel_values.append((change["new"], run.done)), "value")
     run.start()
@@ -135,9 +135,9 @@ def test_trial_events_stream_while_running(finished_run):
 
 def test_panel_shows_trials_before_the_end(finished_run):
     panel_values = finished_run[3]
-    live = [value for value, done in panel_values if not done and "trials, best" in value]
+    live = [value for value, done in panel_values if not done and "best so far" in value]
     assert live, panel_values
-    assert panel_values[-1][0].startswith("done:")
+    assert "data-status='done'" in panel_values[-1][0]
 
 
 def test_saved_model_reproduces_predictions(finished_run, adult_df):
