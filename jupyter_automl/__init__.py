@@ -34,6 +34,7 @@ from .errors import (  # noqa: E402
     ConfigError,
     DataError,
     DataQualityWarning,
+    RunInProgressError,
     SchemaError,
     SearchError,
 )
@@ -59,6 +60,7 @@ __all__ = [
     "Model",
     "Result",
     "Run",
+    "RunInProgressError",
     "SchemaError",
     "SearchError",
     "automl",

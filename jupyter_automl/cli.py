@@ -10,7 +10,7 @@ from typing import Any
 import pandas as pd
 
 from . import automl
-from .errors import AutoMLError
+from .errors import AutoMLError, DataError
 
 DEMO_BUDGET = 30.0
 
@@ -78,21 +78,33 @@ def _add_search_options(parser: argparse.ArgumentParser, default_budget: float |
 
 
 def _demo(args: argparse.Namespace) -> int:
-    from .datasets import ADULT_TARGET, load_adult
+    from .datasets import ADULT_PATH, ADULT_TARGET, load_adult
 
     df = load_adult()
     print(
         f"Adult census data: {df.shape[0]:,} rows x {df.shape[1]:,} columns; predicting {ADULT_TARGET!r}."
     )
-    return _search(df, ADULT_TARGET, args, data_name="adult")
+    # The generated code reads the same bundled file, so it runs without jupyter_automl.
+    return _search(df, ADULT_TARGET, args, data_name=f"pd.read_csv({str(ADULT_PATH)!r})")
 
 
 def _run_file(args: argparse.Namespace) -> int:
     path: Path = args.path
     if not path.exists():
         raise FileNotFoundError(f"file not found: {path}")
-    df = pd.read_parquet(path) if path.suffix == ".parquet" else pd.read_csv(path)
-    return _search(df, args.target, args, data_name=path.name, task=args.task)
+    if path.is_dir():
+        raise FileNotFoundError(f"{path} is a folder; pass a .csv or .parquet file")
+    reader = "read_parquet" if path.suffix == ".parquet" else "read_csv"
+    try:
+        df = getattr(pd, reader)(path)
+    except (ValueError, UnicodeDecodeError, OSError, ImportError) as error:
+        raise DataError(
+            f"cannot read {path} with pandas.{reader}: {type(error).__name__}: {error}. "
+            "Save it as a UTF-8, comma-separated CSV with a header row, or as Parquet"
+        ) from None
+    # The generated code loads the same file the same way.
+    data_name = f"pd.{reader}({str(path.resolve())!r})"
+    return _search(df, args.target, args, data_name=data_name, task=args.task)
 
 
 def _search(df: pd.DataFrame, target: str, args: argparse.Namespace, **options: Any) -> int:

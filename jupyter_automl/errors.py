@@ -8,6 +8,7 @@ Every exception is also a built-in type, so callers can catch ``ValueError`` or
     ├── ConfigError(ValueError)      an option has an invalid value
     ├── BudgetError(RuntimeError)    the time budget ended before any model was trained
     ├── SearchError(RuntimeError)    a learner or FLAML failed during the search
+    ├── RunInProgressError(RuntimeError)  another search of this process is still running
     ├── SchemaError(ValueError)      rows passed to predict do not match the training columns
     └── CodegenError(ValueError)     the chosen model cannot be written as standalone code
 """
@@ -33,6 +34,10 @@ class BudgetError(AutoMLError, RuntimeError):
 
 class SearchError(AutoMLError, RuntimeError):
     """FLAML or one of its learners raised during the search; ``__cause__`` is the original."""
+
+
+class RunInProgressError(AutoMLError, RuntimeError):
+    """Another search is running in this process; FLAML runs one at a time."""
 
 
 class SchemaError(AutoMLError, ValueError):

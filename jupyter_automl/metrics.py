@@ -143,7 +143,11 @@ def flaml_metric_name(metric: Metric, task: str) -> str:
 
 
 def evaluate(model: Any, X, y, task: str, optimised: str) -> dict[str, float]:
-    """Compute the optimised metric, then the others reported for ``task``, on ``X`` and ``y``."""
+    """Compute the optimised metric, then the others reported for ``task``, on ``X`` and ``y``.
+
+    A metric that is undefined on these rows, such as ROC AUC on a holdout with a
+    single class, is left out of the returned dict.
+    """
     names = dict.fromkeys((optimised, *REPORTED_METRICS[task]))
     y_true = np.asarray(y)
     y_pred = np.asarray(model.predict(X))
@@ -154,9 +158,13 @@ def evaluate(model: Any, X, y, task: str, optimised: str) -> dict[str, float]:
         return values
     classes = np.asarray(model.classes_)
     proba = np.asarray(model.predict_proba(X))
+    single_class = len(np.unique(y_true)) < 2
     for name in names:
         metric = METRICS[name]
-        if name == "roc_auc" and len(np.unique(y_true)) < 2:
-            continue  # ROC AUC is undefined when the holdout has a single class.
-        values[name] = metric.compute(y_true, proba if metric.needs_proba else y_pred, classes)
+        if single_class and name in ("roc_auc", "ap"):
+            continue
+        try:
+            values[name] = metric.compute(y_true, proba if metric.needs_proba else y_pred, classes)
+        except ValueError:
+            continue  # for example log loss when the holdout has a class the model never saw
     return values

@@ -13,7 +13,7 @@ from sklearn.preprocessing import LabelEncoder
 from .codegen.features import prepare_features
 from .codegen.pipeline import fit_pipeline
 from .codegen.plan import TrainingPlan
-from .data.steps import Step, original_names
+from .data.steps import Step, caller_stacklevel, original_names
 from .errors import DataQualityWarning, SchemaError
 from .metrics import REGRESSION
 
@@ -108,7 +108,11 @@ class Model:
 
     def predict(self, X: pd.DataFrame) -> np.ndarray:
         """Predict the original labels (classification) or values (regression) of ``X``."""
-        predictions = np.asarray(self.pipeline.predict(self._pipeline_input(X)))
+        rows = self._pipeline_input(X)
+        if len(rows) == 0:
+            dtype = self.classes_.dtype if self.task != REGRESSION else np.float64
+            return np.empty(0, dtype=dtype)
+        predictions = np.asarray(self.pipeline.predict(rows))
         if self.label_encoder is None:
             return predictions
         return np.asarray(self.label_encoder.inverse_transform(predictions.astype(int)))
@@ -117,7 +121,10 @@ class Model:
         """Predict class probabilities; columns follow ``classes_``."""
         if self.task == REGRESSION:
             raise AttributeError("predict_proba is only available for classification")
-        return np.asarray(self.pipeline.predict_proba(self._pipeline_input(X)))
+        rows = self._pipeline_input(X)
+        if len(rows) == 0:
+            return np.empty((0, len(self.classes_)))
+        return np.asarray(self.pipeline.predict_proba(rows))
 
     def _pipeline_input(self, X: Any) -> pd.DataFrame:
         X = self.check_columns(X)
@@ -132,6 +139,10 @@ class Model:
                 f"expected a pandas DataFrame with columns {self.feature_names_in_[:5]}..., "
                 f"got {type(X).__name__}"
             )
+        duplicated = X.columns[X.columns.duplicated()].unique().tolist()
+        if duplicated:
+            shown = ", ".join(repr(name) for name in duplicated[:10])
+            raise SchemaError(f"duplicate column names: {shown}; pass each training column once")
         present = set(X.columns)
         missing = [name for name in self.feature_names_in_ if name not in present]
         if missing:
@@ -147,7 +158,7 @@ class Model:
             warnings.warn(
                 f"ignoring {len(extra)} column(s) not used in training: {shown}",
                 DataQualityWarning,
-                stacklevel=4,
+                stacklevel=caller_stacklevel(),
             )
         return X.loc[:, self.feature_names_in_]
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import math
 import os
 import time
 from dataclasses import dataclass, field
@@ -15,6 +16,9 @@ from .data.checks import Finding
 from .metrics import METRICS, Metric
 from .model import Model
 from .search.events import Trial
+
+# A run may take this share of its budget, plus one second, before the summary says so.
+BUDGET_TOLERANCE = 1.05
 
 # Shown when a time budget, not max_trials, ended the search.
 NOT_DETERMINISTIC = (
@@ -115,6 +119,11 @@ class Result:
 
     def describe_holdout(self) -> str:
         """Return a line such as ``holdout ROC AUC 0.9212 (higher is better)``."""
+        if math.isnan(self.holdout_score):
+            return (
+                f"holdout {self.metric.label} undefined (the held-out rows lack a class; "
+                "other metrics may still be shown)"
+            )
         return f"holdout {self.metric.describe(self.holdout_score)}"
 
     def summary(self) -> str:
@@ -123,9 +132,15 @@ class Result:
             f"{self.task} model for {self.target!r}: {self.best_learner}, {self.describe_holdout()}",
             f"  trained on {self.n_train:,} rows, scored on {self.n_holdout:,} held-out rows "
             f"({self.holdout_fraction:.0%}, random_state={self.random_state})",
-            f"  {len(self.trials_list)} trials in {self.elapsed:.1f} s of a {self.time_budget:g} s budget; "
+            f"  {len(self.trials_list)} trials in {self.elapsed:.1f} s, budget {self.time_budget:g} s; "
             f"status: {self.status}",
         ]
+        if self.elapsed > BUDGET_TOLERANCE * self.time_budget + 1.0:
+            lines.append(
+                f"  The run took {self.elapsed / self.time_budget:.2f} times its budget: a trial "
+                "or the final refit could not be cut short. Pass a larger time_budget or "
+                "max_trials= to finish on time."
+            )
         others = [
             f"{METRICS[name].label} {value:.4g}"
             for name, value in self.holdout_metrics.items()
@@ -133,7 +148,7 @@ class Result:
         ]
         if others:
             lines.append("  other holdout metrics: " + ", ".join(others))
-        if not self.deterministic:
+        if not self.deterministic and self.status != "stopped":
             lines.append(f"  {NOT_DETERMINISTIC}")
         if self.run_dir is not None:
             lines.append(f"  saved in {self.run_dir}")

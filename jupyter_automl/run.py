@@ -27,7 +27,7 @@ from .data.checks import Finding, prepare
 from .data.split import split_holdout
 from .data.steps import apply_steps, quiet_steps
 from .data.task import infer_task
-from .errors import AutoMLError, BudgetError, ConfigError, SearchError
+from .errors import AutoMLError, BudgetError, ConfigError, RunInProgressError, SearchError
 from .kernel import stop_on_interrupt
 from .metrics import evaluate, resolve_metric
 from .model import Model
@@ -64,6 +64,22 @@ def last_run() -> Run | None:
     return _last_run
 
 
+def check_no_search_running() -> None:
+    """Raise ``RunInProgressError`` while another search of this process is running.
+
+    FLAML's tuner keeps module-level state, so two searches at once in one process
+    break each other (the second fails inside ``flaml.tune``).
+    """
+    running = [run for run in _active_runs if not run.done]
+    if running:
+        other = running[0]
+        raise RunInProgressError(
+            f"a search for {other.target!r} is still running ({other.elapsed:.0f} s of "
+            f"{other.time_budget:g} s); only one search can run at a time in a process. "
+            "Stop it with ja.last_run().stop() or wait with ja.last_run().wait(), then start again"
+        )
+
+
 def stop_all(reason: str = "interrupt") -> None:
     """Stop every run of this process that is still searching."""
     for run in list(_active_runs):
@@ -93,6 +109,7 @@ class Run:
         backend: str = "ray",
         ray_address: str | None = None,
     ) -> None:
+        check_no_search_running()
         # The one-time import of FLAML is not charged to the time budget.
         load_flaml()
         self._started_at = time.time()
@@ -284,6 +301,7 @@ class Run:
             raise RuntimeError(
                 "this run ended without a model, so there is nothing to continue; start a new run"
             )
+        check_no_search_running()
         self.time_budget += extra
         self._elapsed_before = self._result.elapsed
         self._segment_started_at = time.time()
@@ -326,6 +344,7 @@ class Run:
     # -- background work -------------------------------------------------------------
 
     def _launch(self, deadline: float) -> None:
+        check_no_search_running()
         _active_runs.add(self)
         self._segments += 1
         spec = SearchSpec(
@@ -425,7 +444,7 @@ class Run:
             target=self.target,
             feature_names=self.feature_names,
             model=model,
-            holdout_score=scores[self.metric.name],
+            holdout_score=scores.get(self.metric.name, math.nan),
             holdout_metrics=scores,
             best_learner=best_learner,
             best_config=best_config,
@@ -489,12 +508,14 @@ class Run:
             self._finished.set()
             return
         self._error = error
-        self._write_summary(FAILED)
+        self._write_summary(FAILED, error=error)
         self._set_status(FAILED, str(error))
         self._emit(SearchFailed(error, str(error)))
         self._finished.set()
 
-    def _write_summary(self, status: str, result: Result | None = None) -> None:
+    def _write_summary(
+        self, status: str, result: Result | None = None, error: BaseException | None = None
+    ) -> None:
         if result is not None:
             summary = result.to_summary_dict()
         else:
@@ -508,6 +529,8 @@ class Run:
                 "data_name": self.data_name,
             }
         summary["status"] = status
+        if error is not None:
+            summary["error"] = f"{type(error).__name__}: {error}"
         runfolder.write_summary(self.run_dir, summary)
 
 

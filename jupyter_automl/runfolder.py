@@ -17,13 +17,14 @@ import os
 import re
 import threading
 import time
+import warnings
 from pathlib import Path
 from typing import Any
 
 import joblib
 
 from .data.checks import Finding
-from .errors import AutoMLError
+from .errors import AutoMLError, AutoMLWarning, ConfigError
 from .metrics import METRICS
 from .result import Result
 from .search.events import Trial
@@ -51,6 +52,8 @@ def flaml_log_path(run_dir: Path, segment: int) -> Path:
 def create_run_dir(base: str | os.PathLike[str] | None, target: Any) -> Path:
     """Create and return a new folder ``<base>/<date>-<time>-<target>`` (made unique)."""
     parent = Path(base) if base is not None else Path.cwd() / DEFAULT_RUNS_DIR
+    if parent.exists() and not parent.is_dir():
+        raise ConfigError(f"run_dir={str(parent)!r} is a file; pass a folder for the run folders")
     slug = re.sub(r"[^A-Za-z0-9_-]+", "-", str(target)).strip("-")[:40] or "target"
     stamp = time.strftime("%Y%m%d-%H%M%S")
     for attempt in range(1000):
@@ -60,6 +63,11 @@ def create_run_dir(base: str | os.PathLike[str] | None, target: Any) -> Path:
             path.mkdir(parents=True, exist_ok=False)
         except FileExistsError:
             continue
+        except OSError as error:
+            raise ConfigError(
+                f"cannot create a run folder in {str(parent)!r}: {error.strerror}; "
+                "pass run_dir= with a folder you can write to"
+            ) from None
         return path
     raise AutoMLError(f"could not create a new run folder in {parent}")
 
@@ -133,11 +141,24 @@ def load_run(path: str | os.PathLike[str]) -> Result:
         raise FileNotFoundError(
             f"no {SUMMARY_FILE} in {run_dir}; is this a jupyter_automl run folder?"
         )
-    summary = json.loads(summary_path.read_text(encoding="utf-8"))
+    try:
+        summary = json.loads(summary_path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as error:
+        raise AutoMLError(
+            f"{summary_path} is not valid JSON ({error}); the run folder is damaged"
+        ) from None
     trials = read_trials(run_dir)
     model_path = run_dir / MODEL_FILE
     model = joblib.load(model_path) if model_path.exists() else None
     finished = summary.get("status") in ("done", "stopped") and model is not None
+    if not finished:
+        reason = summary.get("error") or "it ended before a model was saved"
+        warnings.warn(
+            f"the run in {run_dir} has no model ({reason}); its {len(trials)} finished "
+            "trials are in .trials",
+            AutoMLWarning,
+            stacklevel=2,
+        )
     best = min(trials, key=lambda trial: trial.loss, default=None)
     return Result(
         task=summary["task"],

@@ -8,6 +8,8 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 import jupyter_automl as ja
 
 
@@ -37,7 +39,36 @@ def test_demo_prints_leaderboard_and_holdout_metrics(tmp_path):
     assert len(run_dirs) == 1
     summary = json.loads((run_dirs[0] / "summary.json").read_text())
     assert summary["status"] == "done"
-    assert summary["data_name"] == "adult"
+    # The generated code loads the bundled file itself and reproduces the score.
+    pipeline = run_dirs[0] / "pipeline.py"
+    assert "adult.csv.gz" in pipeline.read_text()
+    generated = subprocess.run(
+        [sys.executable, str(pipeline)], capture_output=True, text=True, timeout=300, cwd=tmp_path
+    )
+    assert generated.returncode == 0, generated.stderr
+    assert f"{summary['holdout_score']:.6f}" in generated.stdout
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"", "cannot read"),
+        (b"a,b\n1,2\n1,2,3,4\n", "cannot read"),
+        ("a,b\n1,2\n".encode("utf-16"), "cannot read"),
+    ],
+)
+def test_run_command_reports_unreadable_files(tmp_path, content, message):
+    data = tmp_path / "data.csv"
+    data.write_bytes(content)
+    completed = subprocess.run(
+        [sys.executable, "-m", "jupyter_automl.cli", "run", str(data), "--target", "b"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert completed.returncode == 2
+    assert message in completed.stderr
+    assert "Traceback" not in completed.stderr
 
 
 def test_run_command_reports_a_bad_target(tmp_path):

@@ -135,13 +135,18 @@ def check_frame(df: Any, target: Any = None) -> None:
 
 def check_target_column(df: pd.DataFrame, target: Any) -> None:
     """Raise ``DataError`` unless ``target`` names exactly one column of ``df``."""
+    if isinstance(target, (list, tuple, set, dict, pd.Series, pd.Index, np.ndarray)):
+        raise DataError(
+            f"target must be the name of one column, got a {type(target).__name__}; "
+            'pass the column name, for example target="price"'
+        )
     if target in df.columns:
         return
     suggestion = closest_column(target, df.columns)
     hint = f"; did you mean {suggestion!r}?" if suggestion is not None else ""
     shown = ", ".join(repr(c) for c in list(df.columns)[:10])
     more = ", ..." if df.shape[1] > 10 else ""
-    raise DataError(f"target column {target!r} not found{hint} Columns: {shown}{more}")
+    raise DataError(f"target column {target!r} not found{hint or '.'} Columns: {shown}{more}")
 
 
 def closest_column(name: Any, columns: Any) -> Any:

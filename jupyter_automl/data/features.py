@@ -13,6 +13,7 @@ rules first, so the user gets a finding and the generated code drops them too.
 from __future__ import annotations
 
 import re
+from datetime import datetime
 from typing import Any
 
 import numpy as np
@@ -21,6 +22,7 @@ import pandas as pd
 from ..errors import DataError
 from .findings import INFO, WARNING, Finding
 from .steps import (
+    FLOAT32_MAX,
     DropColumns,
     NumbersFromText,
     ParseDatetimes,
@@ -172,6 +174,19 @@ def _dates(X: pd.DataFrame) -> CheckResult:
             )
         elif pd.api.types.is_datetime64_any_dtype(dtype):
             timezones[name] = None
+        elif _holds_datetime_objects(X[name]):
+            timezones[name] = None
+            findings.append(
+                Finding(
+                    kind="datetime_objects",
+                    column=name,
+                    severity=WARNING,
+                    message=f"column {name!r} holds date-time objects of mixed types or time "
+                    "zones; they were converted to UTC (naive ones read as UTC) and split into "
+                    "date parts. Convert it yourself with pd.to_datetime to choose otherwise",
+                    fix="parsed as dates in UTC",
+                )
+            )
         elif _looks_like_dates(X[name]):
             timezones[name] = None
             findings.append(
@@ -188,6 +203,14 @@ def _dates(X: pd.DataFrame) -> CheckResult:
     if not timezones:
         return [], None
     return findings, ParseDatetimes(timezones)
+
+
+def _holds_datetime_objects(values: pd.Series) -> bool:
+    """Tell whether an object column holds only date-times (such as mixed time zones)."""
+    if not pd.api.types.is_object_dtype(values.dtype):
+        return False
+    present = values.dropna()
+    return not present.empty and all(isinstance(value, datetime) for value in present)
 
 
 def _looks_like_dates(values: pd.Series) -> bool:
@@ -211,17 +234,23 @@ def _infinite_values(X: pd.DataFrame) -> CheckResult:
     values = numeric.to_numpy(dtype="float64", na_value=np.nan)
     positive = np.isposinf(values).sum(axis=0)
     negative = np.isneginf(values).sum(axis=0)
+    huge = (np.isfinite(values) & (np.abs(values) > FLOAT32_MAX)).sum(axis=0)
     findings = [
         Finding(
             kind="infinite_values",
             column=name,
             severity=WARNING,
-            message=f"column {name!r} has {int(plus)} +inf and {int(minus)} -inf value(s); "
-            "they were treated as missing values (NaN), in training and in prediction",
+            message=f"column {name!r} has {int(plus)} +inf and {int(minus)} -inf value(s)"
+            + (
+                f" and {int(large)} beyond ±{FLOAT32_MAX:.3g}, which LightGBM and XGBoost cannot store"
+                if large
+                else ""
+            )
+            + "; they were treated as missing values (NaN), in training and in prediction",
             fix="replaced infinite values with NaN",
         )
-        for name, plus, minus in zip(numeric.columns, positive, negative, strict=True)
-        if plus or minus
+        for name, plus, minus, large in zip(numeric.columns, positive, negative, huge, strict=True)
+        if plus or minus or large
     ]
     # The step is added even without infinite values in training, so that one at
     # prediction time becomes NaN instead of an error inside scikit-learn.

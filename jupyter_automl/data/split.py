@@ -7,12 +7,16 @@ from dataclasses import dataclass
 import pandas as pd
 from sklearn.model_selection import train_test_split
 
-from ..errors import ConfigError
+from ..errors import ConfigError, DataError
 from ..metrics import REGRESSION
 from .findings import WARNING, Finding
 
 # A class with fewer than this share of the rows gets an imbalance finding.
 IMBALANCE_SHARE = 0.05
+
+
+# Fewest rows a class may have: one for training and one for the holdout.
+MIN_CLASS_ROWS = 2
 
 
 @dataclass
@@ -36,28 +40,28 @@ def split_holdout(
     findings: list[Finding] = []
     stratify = None
     if task != REGRESSION:
-        counts = y.value_counts()
-        rare = counts[counts < 2]
-        if rare.empty:
-            stratify = y
-        else:
-            findings.append(
-                Finding(
-                    kind="rare_class",
-                    column=y.name,
-                    severity=WARNING,
-                    message=(
-                        f"classes {list(rare.index)[:5]} of {y.name!r} occur only once, so the "
-                        "holdout split is not stratified and may miss classes"
-                    ),
-                )
-            )
-    if task != REGRESSION:
+        _check_class_sizes(y)
+        stratify = y
         findings.extend(_imbalance(y))
     X_train, X_holdout, y_train, y_holdout = train_test_split(
         X, y, test_size=fraction, random_state=random_state, stratify=stratify
     )
     return HoldoutSplit(X_train, y_train, X_holdout, y_holdout, stratify is not None, findings)
+
+
+def _check_class_sizes(y: pd.Series) -> None:
+    """Raise ``DataError`` for a class too small to appear in training and in the holdout."""
+    counts = y.value_counts()
+    rare = counts[counts < MIN_CLASS_ROWS]
+    if rare.empty:
+        return
+    shown = ", ".join(f"{label!r} ({count} row)" for label, count in rare.head(5).items())
+    first = rare.index[0]
+    raise DataError(
+        f"class {shown} of {y.name!r} is too rare: every class needs at least "
+        f"{MIN_CLASS_ROWS} rows, one to train on and one to score; drop those rows, for "
+        f"example df[df[{y.name!r}] != {first!r}], or merge the class into another"
+    )
 
 
 def _imbalance(y: pd.Series) -> list[Finding]:

@@ -267,13 +267,18 @@ def parse_datetime(values: pd.Series, timezone: str | None) -> pd.Series:
     return parsed.dt.tz_convert(timezone or "UTC").dt.tz_localize(None)
 
 
+# The largest float32; LightGBM and XGBoost store features as float32.
+FLOAT32_MAX = float(np.finfo(np.float32).max)
+
+
 @dataclass
 class ReplaceInfinite(Step):
-    """Replace ``inf`` and ``-inf`` in every numeric column with NaN, read as missing.
+    """Replace ``inf``, ``-inf`` and values beyond float32's range with NaN, read as missing.
 
-    scikit-learn's imputer raises on infinite values, so the step covers every
-    numeric column, also those that had none in training. ``apply`` warns with the
-    names of the columns it changed.
+    scikit-learn's imputer raises on infinite values, and LightGBM and XGBoost store
+    features as float32, where values beyond ``FLOAT32_MAX`` become infinite. The
+    step covers every numeric column, also those that had none in training.
+    ``apply`` warns with the names of the columns it changed.
     """
 
     @property
@@ -282,20 +287,21 @@ class ReplaceInfinite(Step):
 
     def apply(self, X: pd.DataFrame) -> pd.DataFrame:
         numeric = X.select_dtypes("number")
-        infinite = np.isinf(numeric.to_numpy(dtype="float64", na_value=np.nan)).any(axis=0)
-        if not infinite.any():
+        values = numeric.to_numpy(dtype="float64", na_value=np.nan)
+        out_of_range = (np.abs(values) > FLOAT32_MAX).any(axis=0)
+        if not out_of_range.any():
             return X
-        names = [name for name, found in zip(numeric.columns, infinite, strict=True) if found]
+        names = [name for name, found in zip(numeric.columns, out_of_range, strict=True) if found]
         _warn(f"infinite values in {_names(names)} were treated as missing")
         X = X.copy()
-        X[names] = X[names].replace([np.inf, -np.inf], np.nan)
+        X[names] = X[names].mask(X[names].abs() > FLOAT32_MAX)
         return X
 
     def to_code(self, frame: str) -> list[str]:
         return [
-            "# Treat infinite values as missing",
+            "# Treat infinite values, and values beyond float32's range, as missing",
             f"numeric = {frame}.select_dtypes('number').columns",
-            f"{frame}[numeric] = {frame}[numeric].replace([float('inf'), float('-inf')], float('nan'))",
+            f"{frame}[numeric] = {frame}[numeric].mask({frame}[numeric].abs() > {FLOAT32_MAX!r})",
         ]
 
 

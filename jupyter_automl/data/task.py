@@ -44,6 +44,12 @@ def infer_task(y: pd.Series, requested: str | None = None) -> TaskChoice:
     ``requested`` is the user's ``task=`` option; "classification" is narrowed to
     binary or multiclass by the number of distinct values.
     """
+    if pd.api.types.is_datetime64_any_dtype(y.dtype) or pd.api.types.is_timedelta64_dtype(y.dtype):
+        raise DataError(
+            f"target {y.name!r} holds dates or durations ({y.dtype}), which cannot be predicted "
+            "directly; convert it to a number first, for example "
+            f"(df[{y.name!r}] - df[{y.name!r}].min()).dt.days"
+        )
     n_unique = int(y.nunique(dropna=True))
     if n_unique < 2:
         raise DataError(
