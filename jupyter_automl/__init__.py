@@ -99,6 +99,11 @@ def automl(df: Any, target: Any, *, progress: bool = True, **options: Any) -> Re
     return run.wait(on_poll=printer.flush if printer is not None else None)
 
 
+def _jupyter_labextension_paths() -> list[dict[str, str]]:
+    """Tell ``jupyter labextension develop`` where the built extension is (editable installs)."""
+    return [{"src": "labextension", "dest": "jupyter-automl"}]
+
+
 def load_ipython_extension(ipython: Any) -> None:
     """Register ``%automl`` when the user runs ``%load_ext jupyter_automl``."""
     from .magic import register
