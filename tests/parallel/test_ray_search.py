@@ -57,6 +57,10 @@ def finished_run(ray_cluster, adult_df, tmp_path_factory):
     run.start()
     listeners = ray_listeners()
     result = run.wait(timeout=TIME_BUDGET + 120)
+    # The panel redraws on its own thread every half second; let it draw the end.
+    drawn_by = time.time() + 30
+    while "data-status='done'" not in status_widget.value and time.time() < drawn_by:
+        time.sleep(0.2)
     return run, result, log, panel_values, listeners
 
 
