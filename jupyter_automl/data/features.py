@@ -181,7 +181,7 @@ def _dates(X: pd.DataFrame) -> CheckResult:
                     kind="datetime_objects",
                     column=name,
                     severity=WARNING,
-                    message=f"column {name!r} holds date-time objects of mixed types or time "
+                    message=f"column {name!r} contains date-time objects of mixed types or time "
                     "zones; they were converted to UTC (naive ones read as UTC) and split into "
                     "date parts. Convert it yourself with pd.to_datetime to choose otherwise",
                     fix="parsed as dates in UTC",
@@ -206,7 +206,7 @@ def _dates(X: pd.DataFrame) -> CheckResult:
 
 
 def _holds_datetime_objects(values: pd.Series) -> bool:
-    """Tell whether an object column holds only date-times (such as mixed time zones)."""
+    """Tell whether an object column contains only date-times (such as mixed time zones)."""
     if not pd.api.types.is_object_dtype(values.dtype):
         return False
     present = values.dropna()

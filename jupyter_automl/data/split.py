@@ -15,7 +15,7 @@ from .findings import WARNING, Finding
 IMBALANCE_SHARE = 0.05
 
 
-# Fewest rows a class may have: one for training and one for the holdout.
+# Minimum number of rows per class: one for training and one for the holdout.
 MIN_CLASS_ROWS = 2
 
 
