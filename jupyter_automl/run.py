@@ -269,6 +269,7 @@ class Run:
         global _last_run
         if self._thread is not None:
             raise RuntimeError("this run has already started; use extend() to continue it")
+        check_no_search_running()
         _last_run = self
         stop_on_interrupt(stop_all)
         if self.parallel is not None:
