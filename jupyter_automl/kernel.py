@@ -1,4 +1,4 @@
-"""What the package needs to know about the Jupyter kernel it may be running in."""
+"""Detection of the Jupyter kernel and front-end that the package runs in, and its interrupt."""
 
 from __future__ import annotations
 

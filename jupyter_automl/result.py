@@ -17,7 +17,7 @@ from .metrics import METRICS, Metric
 from .model import Model
 from .search.events import Trial
 
-# A run may take this share of its budget, plus one second, before the summary says so.
+# A run may take this share of its budget, plus one second, before the summary reports an overrun.
 BUDGET_TOLERANCE = 1.05
 
 # Shown when a time budget, not max_trials, ended the search.

@@ -54,7 +54,7 @@ def test_holdout_without_a_class_gives_nan_score(run_dir):
 def test_datetime_target_is_rejected(run_dir):
     frame = _frame(150)
     frame["y"] = pd.date_range("2020-01-01", periods=150)
-    with pytest.raises(ja.DataError, match="holds dates or durations"):
+    with pytest.raises(ja.DataError, match="contains dates or durations"):
         ja.start(frame, "y", run_dir=run_dir)
 
 

@@ -46,7 +46,7 @@ def infer_task(y: pd.Series, requested: str | None = None) -> TaskChoice:
     """
     if pd.api.types.is_datetime64_any_dtype(y.dtype) or pd.api.types.is_timedelta64_dtype(y.dtype):
         raise DataError(
-            f"target {y.name!r} holds dates or durations ({y.dtype}), which cannot be predicted "
+            f"target {y.name!r} contains dates or durations ({y.dtype}), which cannot be predicted "
             "directly; convert it to a number first, for example "
             f"(df[{y.name!r}] - df[{y.name!r}].min()).dt.days"
         )

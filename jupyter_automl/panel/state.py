@@ -31,7 +31,7 @@ from ..search.events import (
 
 @dataclass
 class PanelState:
-    """What the panel shows: run status, trial count, best trial and the final result."""
+    """The panel's view of a run: status, trial count, best trial and the final result."""
 
     time_budget: float
     status: str = STARTING
