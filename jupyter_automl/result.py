@@ -23,7 +23,8 @@ BUDGET_TOLERANCE = 1.05
 # Shown when a time budget, not max_trials, ended the search.
 NOT_DETERMINISTIC = (
     "The search was limited by time, so a repeat with the same random_state can try "
-    "other configs; pass max_trials= for a repeatable search."
+    "other configs; pass max_trials= (with a time_budget that lets them all finish) for "
+    "a repeatable search."
 )
 
 TRIAL_COLUMNS = [

@@ -462,7 +462,7 @@ class Run:
             task_reason=self.task_reason,
             findings=list(self.findings),
             data_name=self.data_name,
-            deterministic=self.max_trials is not None,
+            deterministic=search.counts_trials and not search.ran_out_of_time,
             data_fingerprint=self.data_fingerprint,
             stratified=self.split.stratified,
         )

@@ -110,10 +110,21 @@ def _header(result: Result, plan: TrainingPlan) -> list[str]:
         f"# Libraries: {versions}.",
         f"# Holdout {result.metric.label} in the session: {result.holdout_score!r}.",
         "#",
+        *_search_repeatability(result),
+        "# This code is deterministic: on the same data with the same library versions",
+        "# it rebuilds the same model and prints the same holdout score.",
+    ]
+
+
+def _search_repeatability(result: Result) -> list[str]:
+    if result.deterministic:
+        return [
+            "# The search was limited by max_trials, not by time, so a repeat with",
+            f"# random_state={result.random_state} on the same data tries the same configs.",
+        ]
+    return [
         "# The time-budgeted search that chose this pipeline is not deterministic: how",
-        "# many trials fit in the budget depends on the machine. This code is: on the",
-        "# same data with the same library versions it rebuilds the same model and",
-        "# prints the same holdout score.",
+        "# many trials fit in the budget depends on the machine.",
     ]
 
 

@@ -11,6 +11,13 @@ two of its behaviours, each checked by the tests:
 
 FLAML itself writes ``time_budget`` too, so the monitor never writes it directly:
 see ``flaml_state.BudgetControlledState``.
+
+A search with ``max_trials`` is handed to FLAML without a time budget
+(``time_budget=-1``). FLAML then measures each learner's cost in trials instead of
+seconds, both when it picks the next learner and inside its CFO search, so two runs
+with the same ``random_state`` try the same configs however busy the machine is.
+The deadline still applies between trials: ``StoppableAutoML`` ends the search
+before the next trial once it has passed, but a running trial is not cut short.
 """
 
 from __future__ import annotations
@@ -48,16 +55,14 @@ OVERRUN_SHARE = 0.03
 
 
 def load_flaml() -> tuple[Any, Any]:
-    """Import FLAML with its learners, and our state class, on first use.
+    """Import FLAML with its learners, and our ``AutoML`` and state classes, on first use.
 
     Loading FLAML, LightGBM and XGBoost takes 1-2 s on an idle 2-core machine and
     several seconds on a busy one, so ``import jupyter_automl`` does not do it.
     """
-    from flaml import AutoML
+    from .flaml_state import BudgetControlledState, StoppableAutoML
 
-    from .flaml_state import BudgetControlledState
-
-    return AutoML, BudgetControlledState
+    return StoppableAutoML, BudgetControlledState
 
 
 def flaml_max_iter(max_trials: int | None) -> int | None:
@@ -73,6 +78,19 @@ def flaml_max_iter(max_trials: int | None) -> int | None:
     if max_trials is None:
         return None
     return max(max_trials, 2)
+
+
+def flaml_eval_method(shape: tuple[int, int], time_budget: float) -> str:
+    """Return the validation FLAML 2.8 chooses with ``eval_method="auto"`` for this budget.
+
+    FLAML cross-validates when the data is small for the budget
+    (``automl.AutoML._decide_eval_method``), and always does so without a budget.
+    """
+    from flaml.config import CV_HOLDOUT_THRESHOLD, SMALL_LARGE_THRES
+
+    rows, columns = shape
+    small = rows * columns / 0.9 < SMALL_LARGE_THRES * (time_budget / 3600)
+    return "cv" if small and rows < CV_HOLDOUT_THRESHOLD else "holdout"
 
 
 @dataclass
@@ -115,6 +133,7 @@ class FlamlSearch:
         self.spec = spec
         self.automl = AutoML()
         self.automl._state.__class__ = BudgetControlledState
+        self.automl.should_stop = self._should_end_trial_count_search
         self.log_recorder = FlamlLogRecorder()
         self.error: BaseException | None = None
         self.trials: list[Trial] = []
@@ -125,6 +144,8 @@ class FlamlSearch:
         self._time_offset = time_offset
         self._best_loss = best_loss
         self._stop_requested = threading.Event()
+        # Set when a search without a time budget reached its deadline before max_trials.
+        self.ran_out_of_time = False
         self._finished = threading.Event()
         self._deadline = 0.0
         self._started_at = 0.0
@@ -189,13 +210,26 @@ class FlamlSearch:
         finally:
             self._finished.set()
 
+    @property
+    def counts_trials(self) -> bool:
+        """True when FLAML runs without a time budget, for ``max_trials`` (see the module doc)."""
+        return self.spec.max_trials is not None
+
     def _fit_kwargs(self) -> dict[str, Any]:
         """Return the keyword arguments of ``AutoML.fit`` besides the data."""
         spec = self.spec
+        time_budget = max(self._deadline - time.time() - FINISH_RESERVE, MIN_SEARCH_BUDGET)
+        budget_kwargs: dict[str, Any] = {"time_budget": time_budget}
+        if self.counts_trials:
+            budget_kwargs = {
+                "time_budget": -1,
+                # FLAML would always choose cross-validation without a time budget.
+                "eval_method": flaml_eval_method(self._X_train.shape, time_budget),
+            }
         return {
             "task": "regression" if spec.task == REGRESSION else "classification",
             "metric": flaml_metric_name(spec.metric, spec.task),
-            "time_budget": max(self._deadline - time.time() - FINISH_RESERVE, MIN_SEARCH_BUDGET),
+            **budget_kwargs,
             "max_iter": flaml_max_iter(spec.max_trials),
             "log_file_name": str(spec.log_path),
             "log_type": "all",
@@ -270,6 +304,18 @@ class FlamlSearch:
 
     # -- budget ----------------------------------------------------------------
 
+    def _should_end_trial_count_search(self) -> bool:
+        """Tell a search without a time budget to end: on request, or past its search time."""
+        if self.stop_requested:
+            return True
+        if self.counts_trials and self.trials and time.time() >= self._search_end():
+            self.ran_out_of_time = True
+        return self.ran_out_of_time
+
+    def _search_end(self) -> float:
+        """Return the time at which the search must end to leave room for the final refit."""
+        return self._deadline - self._refit_reserve() - OVERRUN_SHARE * self.spec.time_budget
+
     def _apply_budget(self) -> None:
         state: Any = self.automl._state  # a BudgetControlledState, see __init__
         flaml_start = getattr(self.automl, "_start_time_flag", None)
@@ -280,8 +326,7 @@ class FlamlSearch:
             return
         if not self.trials:
             return  # the budget is lowered only once a first trial has given a model
-        search_end = self._deadline - self._refit_reserve() - OVERRUN_SHARE * self.spec.time_budget
-        state.search_limit = max(search_end - flaml_start, 0.0)
+        state.search_limit = max(self._search_end() - flaml_start, 0.0)
 
     def _refit_reserve(self) -> float:
         """Estimate the seconds needed after the search: the final refits, then scoring.

@@ -224,6 +224,12 @@ class ParallelFlamlSearch(FlamlSearch):
             )
         super().set_deadline(deadline)
 
+    @property
+    def counts_trials(self) -> bool:
+        # Concurrent trials finish in an order that depends on timing, so a search
+        # without a time budget would not repeat itself either.
+        return False
+
     def _fit_kwargs(self) -> dict[str, Any]:
         from .ray_tune_hooks import SearchStopper, TrialReporter
 

@@ -91,6 +91,7 @@ def test_max_trials_search_repeats(run_dir):
     assert first.best_config == second.best_config
     assert first.holdout_score == second.holdout_score
     assert NOT_DETERMINISTIC not in first.summary()
+    assert "limited by max_trials, not by time" in first.to_code()
 
 
 def test_time_budget_search_says_not_repeatable(run_dir):
@@ -103,6 +104,7 @@ def test_time_budget_search_says_not_repeatable(run_dir):
     assert not result.deterministic
     assert NOT_DETERMINISTIC in result.summary()
     assert "max_trials=" in NOT_DETERMINISTIC
+    assert "search that chose this pipeline is not deterministic" in result.to_code()
 
 
 @pytest.mark.parametrize("learner", ["lgbm", "xgboost"])

@@ -176,6 +176,33 @@ def test_max_trials_and_seed_reproduce_the_run(wine_df, run_dir):
     assert first.holdout_score == pytest.approx(second.holdout_score)
 
 
+def test_max_trials_search_ends_at_its_budget(adult_df, run_dir):
+    # Far more trials than fit: the deadline, checked between trials, ends the search.
+    started = time.time()
+    result = ja.automl(
+        adult_df, "income", time_budget=5, max_trials=10_000, run_dir=run_dir, progress=False
+    )
+    elapsed = time.time() - started
+    assert 2 <= len(result.trials_list) < 10_000
+    assert result.model is not None
+    assert not result.deterministic  # the deadline, not max_trials, ended it
+    # A generous bound, as in test_search_ends_near_its_budget.
+    assert elapsed < 5 * 1.05 + 3
+
+
+def test_max_trials_search_stops_on_request(adult_df, run_dir):
+    run = ja.start(adult_df, "income", time_budget=120, max_trials=10_000, run_dir=run_dir)
+    deadline = time.time() + 60
+    while len(run.trials) < 3 and time.time() < deadline:
+        time.sleep(0.1)
+    assert len(run.trials) >= 3
+    run.stop()
+    result = run.wait(timeout=60)
+    assert result.status == "stopped"
+    assert result.model is not None
+    assert result.elapsed < 60
+
+
 def test_user_random_state_and_logging_untouched(wine_df, run_dir, capsys):
     np.random.seed(123)
     random.seed(123)
