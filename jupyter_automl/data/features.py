@@ -1,8 +1,8 @@
 """Checks on the feature columns, each returning findings and the steps that fix them.
 
 The checks run in a fixed order on a working copy, and each one receives the frame
-as the previous steps left it. The order is: NumPy dtypes, dates, infinite values,
-columns that carry no information, the category levels seen in training, and the
+as the previous steps left it. The order is: NumPy dtypes, numbers stored as text,
+dates, infinite values, columns that carry no information, the category levels seen in training, and the
 column names the learners reject.
 
 FLAML 2.8's own data transformer silently drops constant columns and text
@@ -26,11 +26,13 @@ from .steps import (
     DropColumns,
     NumbersFromText,
     ParseDatetimes,
+    ParseNumbers,
     RenameColumns,
     ReplaceInfinite,
     Step,
     ToNumpyDtypes,
     UnseenToMissing,
+    parse_numbers,
     quiet_steps,
     safe_names,
 )
@@ -39,6 +41,31 @@ from .steps import (
 ISO_DATE = re.compile(
     r"^\s*\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?\s*(Z|[+-]\d{2}:?\d{2})?\s*$"
 )
+
+# Text that spreadsheets, CSV exports and databases write for a missing number,
+# compared after stripping spaces and lowering case.
+MISSING_MARKERS = frozenset(
+    [
+        "",
+        "n/a",
+        "na",
+        "nan",
+        "null",
+        "none",
+        "nil",
+        "-",
+        "--",
+        "?",
+        ".",
+        "#n/a",
+        "n.a.",
+        "missing",
+        "unknown",
+        "not available",
+    ]
+)
+# Numbers with a leading zero, such as ZIP codes ("02139"), are codes, not quantities.
+LEADING_ZERO = re.compile(r"^\s*[+-]?0\d")
 
 # Columns with more category levels than this are not given an ``UnseenToMissing``
 # step, so the generated code stays readable; FLAML still maps unseen values to missing.
@@ -53,6 +80,7 @@ def check_features(X: pd.DataFrame) -> tuple[list[Finding], list[Step]]:
     for check in (
         _numeric_columns,
         _numpy_dtypes,
+        _numbers_as_text,
         _dates,
         _infinite_values,
         _useless_columns,
@@ -149,6 +177,63 @@ def _holds_numbers(values: pd.Series) -> bool:
         isinstance(value, (int, float, np.number)) and not isinstance(value, (bool, np.bool_))
         for value in present
     )
+
+
+def _numbers_as_text(X: pd.DataFrame) -> CheckResult:
+    markers: dict[Any, list[str]] = {}
+    findings: list[Finding] = []
+    for name, dtype in X.dtypes.items():
+        if isinstance(dtype, pd.CategoricalDtype) or not _is_text_like(dtype):
+            continue
+        found = _missing_markers_if_numbers(X[name])
+        if found is None:
+            continue
+        markers[name] = found
+        missing = f", with {_quoted(found)} read as missing" if found else ""
+        findings.append(
+            Finding(
+                kind="numbers_as_text",
+                column=name,
+                severity=WARNING,
+                message=f"column {name!r} contains numbers stored as text; it was read as "
+                f"numbers{missing}. If its values are codes rather than quantities, pass "
+                f"df[{name!r}].astype('category') instead",
+                fix="read as numbers",
+            )
+        )
+    if not markers:
+        return [], None
+    return findings, ParseNumbers(markers)
+
+
+def _missing_markers_if_numbers(values: pd.Series) -> list[str] | None:
+    """Return the missing-value markers of a column of numbers stored as text, else None.
+
+    Every value besides missing ones must be a number, a number as text, or one of
+    ``MISSING_MARKERS``. The column also needs two different numbers, at least one
+    value as text, and no number with a leading zero.
+    """
+    present = values.dropna()
+    if present.empty or not all(
+        isinstance(value, (str, int, float, np.number)) and not isinstance(value, (bool, np.bool_))
+        for value in present
+    ):
+        return None
+    text = present[present.map(lambda value: isinstance(value, str))]
+    if text.empty or text.str.match(LEADING_ZERO).any():
+        return None
+    numbers = parse_numbers(present)
+    normalized = text.str.strip().str.lower()
+    not_numbers = normalized[numbers[text.index].isna()]
+    if not not_numbers.isin(MISSING_MARKERS).all():
+        return None
+    if numbers.nunique(dropna=True) < 2:
+        return None
+    return sorted(set(not_numbers))
+
+
+def _quoted(markers: list[str]) -> str:
+    return ", ".join(repr(marker) for marker in markers)
 
 
 def _is_default_text(dtype: Any) -> bool:

@@ -164,6 +164,56 @@ def _text_in_numeric(X: pd.DataFrame, non_numeric: list[Any]) -> list[Any]:
 
 
 @dataclass
+class ParseNumbers(Step):
+    """Read text columns that contain numbers as float64, with other text as missing.
+
+    ``markers`` maps each column to the missing-value markers it had in training
+    (such as "n/a"). ``apply`` treats any other text that is not a number as missing
+    too, and warns with examples.
+    """
+
+    markers: dict[Any, list[str]]
+
+    @property
+    def description(self) -> str:  # type: ignore[override]
+        names = ", ".join(repr(name) for name in self.markers)
+        return f"read {names} as numbers"
+
+    def apply(self, X: pd.DataFrame) -> pd.DataFrame:
+        X = X.copy()
+        for name, markers in self.markers.items():
+            if name not in X.columns:
+                continue
+            before = X[name]
+            X[name] = parse_numbers(before)
+            failed = before.notna() & X[name].isna() & ~_is_marker(before, markers)
+            if failed.any():
+                examples = list(before[failed].unique()[:3])
+                _warn(
+                    f"column {name!r}: {int(failed.sum())} value(s) are not numbers and were "
+                    f"treated as missing, for example {examples!r}"
+                )
+        return X
+
+    def to_code(self, frame: str) -> list[str]:
+        lines = ["# Read numbers stored as text; text that is not a number becomes missing"]
+        for name in self.markers:
+            column = f"{frame}[{name!r}]"
+            lines.append(f"{column} = pd.to_numeric({column}, errors='coerce').astype('float64')")
+        return lines
+
+
+def parse_numbers(values: pd.Series) -> pd.Series:
+    """Parse ``values`` as float64; text that is not a number becomes NaN."""
+    return pd.to_numeric(values, errors="coerce").astype("float64")
+
+
+def _is_marker(values: pd.Series, markers: list[str]) -> pd.Series:
+    text = values.map(lambda value: value.strip().lower() if isinstance(value, str) else value)
+    return text.isin(markers)
+
+
+@dataclass
 class ToNumpyDtypes(Step):
     """Convert columns the learners cannot read as given to NumPy dtypes.
 

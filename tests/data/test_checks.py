@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 from jupyter_automl.data.checks import prepare
+from jupyter_automl.data.steps import apply_steps
 from jupyter_automl.data.task import infer_task
 from jupyter_automl.errors import DataError, DataQualityWarning
 from jupyter_automl.run import Run
@@ -126,6 +127,51 @@ def test_numbers_stored_as_object_become_float():
     prepared = prepare_quietly(df, "y")
     assert prepared.features()["x"].dtype == np.float64
     assert prepared.features()["x"].isna().sum() == 1
+
+
+def test_numbers_as_text_with_marker_become_float():
+    rng = np.random.default_rng(3)
+    amounts = [f"{value:.2f}" for value in rng.normal(100, 20, 40)]
+    amounts[7] = "n/a"
+    amounts[9] = " N/A "
+    df = pd.DataFrame({"amount": pd.Series(amounts, dtype="str"), "y": [0, 1] * 20})
+    prepared = prepare_quietly(df, "y")
+    features = prepared.features()
+    assert features["amount"].dtype == np.float64
+    assert features["amount"].isna().sum() == 2
+    assert features["amount"][0] == float(amounts[0])
+    finding = next(f for f in prepared.findings if f.column == "amount")
+    assert finding.kind == "numbers_as_text"
+    assert "'n/a' read as missing" in finding.message
+    assert "astype('category')" in finding.message
+    assert not [f for f in prepared.findings if f.kind == "dropped_column"]
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        ["02139", "10001", "94103", "60601"] * 5,  # ZIP codes keep their leading zero
+        ["1", "2", "3", "XL"] * 5,  # a size is not a number
+        ["1,5", "2,5", "3,5", "4,5"] * 5,  # decimal commas are not parsed
+        ["7"] * 20,  # a constant column is dropped instead
+    ],
+)
+def test_text_that_is_not_numbers_stays_text(values):
+    df = pd.DataFrame({"code": values, "x": np.arange(20.0), "y": [0, 1] * 10})
+    prepared = prepare_quietly(df, "y")
+    assert not [f for f in prepared.findings if f.kind == "numbers_as_text"]
+    features = prepared.features()
+    assert "code" not in features or not pd.api.types.is_numeric_dtype(features["code"])
+
+
+def test_numbers_as_text_at_predict_time():
+    df = pd.DataFrame({"n": [str(i) for i in range(19)] + ["?"], "y": [0, 1] * 10})
+    prepared = prepare_quietly(df, "y")
+    new = pd.DataFrame({"n": ["4.5", None, "?", "lots"]})
+    with pytest.warns(DataQualityWarning, match=r"column 'n': 1 value\(s\) .* \['lots'\]"):
+        parsed = apply_steps(prepared.steps, new)
+    assert parsed["n"].tolist()[0] == 4.5
+    assert parsed["n"].isna().tolist() == [False, True, True, True]
 
 
 @pytest.mark.parametrize(

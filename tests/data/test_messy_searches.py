@@ -97,6 +97,23 @@ def test_infinite_and_empty_columns(run_dir):
     assert np.isfinite(prediction).all()
 
 
+def test_numbers_as_text_keep_their_signal(run_dir):
+    rng = np.random.default_rng(8)
+    rows = 300
+    price = rng.uniform(10, 100, rows)
+    text = pd.Series([f"{value:.2f}" for value in price], dtype=object)
+    text[[5, 50, 120]] = "n/a"
+    df = pd.DataFrame({"price": text, "noise": rng.normal(size=rows)})
+    df["y"] = price * 2 + rng.normal(scale=1.0, size=rows)
+    with pytest.warns(DataQualityWarning, match="'price' contains numbers stored as text"):
+        result = fit(df, "y", run_dir, learners=["lgbm"])
+    assert result.holdout_score > 0.9
+    assert result.model.feature_importances_.index[0] == "price"
+    row = df.drop(columns="y").head(2).copy()
+    row["price"] = ["42.0", "n/a"]
+    assert np.isfinite(result.model.predict(row)).all()
+
+
 def test_missing_target_rows_are_dropped(run_dir):
     rng = np.random.default_rng(2)
     df = pd.DataFrame({"x": rng.normal(size=200)})

@@ -17,6 +17,7 @@ from jupyter_automl.data.steps import (
     DropColumns,
     NumbersFromText,
     ParseDatetimes,
+    ParseNumbers,
     RenameColumns,
     ReplaceInfinite,
     ToNumpyDtypes,
@@ -68,6 +69,18 @@ def weird_frame(rows: int = 30) -> pd.DataFrame:
 def test_drop_columns_code_with_weird_names():
     X = weird_frame()
     assert_code_matches_apply([DropColumns(["line\nbreak", "{brace}"], "reason with\nnewline")], X)
+
+
+def test_parse_numbers_code_matches_apply():
+    X = pd.DataFrame(
+        {
+            "it's": pd.Series(["1.5", " 2 ", "n/a", None, "-", "7e2"], dtype=object),
+            "line\nbreak": pd.Series(["3", "4", "x", "5", None, "6"], dtype="str"),
+            "mixed": pd.Series([1, "2.5", None, "?", 4.0, "5"], dtype=object),
+        }
+    )
+    step = ParseNumbers({"it's": ["-", "n/a"], "line\nbreak": [], "mixed": ["?"]})
+    assert_code_matches_apply([step], X)
 
 
 def test_numpy_dtypes_code_on_extension_frame():
