@@ -209,6 +209,12 @@ def _split(result: Result) -> list[str]:
             "    text = target_values.astype(object)",
             '    unusable |= text.map(lambda value: isinstance(value, str) and value.strip() == "").astype(bool)',
             "data = data.loc[~unusable]",
+            "# Whole-number labels were stored as float because of those rows.",
+            "target_values = data[TARGET]",
+            "if pd.api.types.is_float_dtype(target_values.dtype) and (",
+            "    (target_values == target_values.round()).all() and target_values.abs().max() < 2**53",
+            "):",
+            '    data[TARGET] = target_values.astype("int64")',
             "",
         ]
     stratify = "y" if result.stratified and result.task != REGRESSION else "None"

@@ -81,6 +81,8 @@ def prepare(df: Any, target: Any, *, drop_missing_target: bool = True) -> Prepar
         if finding.severity == WARNING:
             warnings.warn(finding.message, DataQualityWarning, stacklevel=3)
     y = numpy_target(df[target])
+    if dropped:
+        y = _whole_numbers_as_integers(y)
     return PreparedData(X=X, y=y, target=target, findings=findings, steps=steps)
 
 
@@ -102,6 +104,20 @@ def numpy_target(y: pd.Series) -> pd.Series:
     if pd.api.types.is_string_dtype(dtype):
         return y.astype("str")
     return y
+
+
+def _whole_numbers_as_integers(y: pd.Series) -> pd.Series:
+    """Return a float target of whole numbers as int64.
+
+    pandas stores an integer column with missing values as float, so once those rows
+    are dropped, class labels such as 0 and 1 are predicted as 0 and 1, not 0.0 and 1.0.
+    """
+    if not pd.api.types.is_float_dtype(y.dtype):
+        return y
+    values = y.to_numpy()
+    if not np.all(values == np.round(values)) or np.abs(values).max() >= 2**53:
+        return y
+    return y.astype("int64")
 
 
 def _dropped_count(steps: list[Step]) -> int:

@@ -6,6 +6,7 @@ import warnings
 
 import joblib
 import numpy as np
+import pandas as pd
 import pytest
 import realdata
 from conftest import run_generated_code, run_programs
@@ -124,6 +125,31 @@ def test_dropped_target_rows_reproduce(penguins_df, tmp_path):
     holdout = ja.last_run().X_holdout_raw
     assert generated.holdout_index == list(holdout.index)
     assert np.allclose(generated.proba, result.model.predict_proba(holdout))
+    assert generated.score == pytest.approx(result.holdout_score, rel=1e-9)
+
+
+def test_whole_number_labels_with_missing_rows_reproduce(tmp_path):
+    rng = np.random.default_rng(12)
+    rows = 200
+    frame = pd.DataFrame({"x": rng.normal(size=rows), "noise": rng.normal(size=rows)})
+    frame["label"] = np.where(frame["x"] > 0, 1.0, 0.0)
+    frame.loc[[2, 30], "label"] = np.nan
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DataQualityWarning)
+        result = ja.automl(
+            frame,
+            "label",
+            time_budget=30,
+            max_trials=2,
+            learners=["lgbm"],
+            run_dir=tmp_path / "runs",
+            progress=False,
+        )
+
+    generated = run_generated_code(result, frame, tmp_path)
+    holdout = ja.last_run().X_holdout_raw
+    assert generated.predictions.dtype == np.int64
+    assert np.array_equal(generated.predictions, result.model.predict(holdout))
     assert generated.score == pytest.approx(result.holdout_score, rel=1e-9)
 
 

@@ -87,6 +87,19 @@ def test_nullable_target_becomes_numpy(values, dtype, expected):
     assert len(prepared.y) == 20
 
 
+def test_integer_labels_with_missing_rows_stay_integers():
+    rng = np.random.default_rng(4)
+    df = pd.DataFrame({"x": rng.normal(size=40), "y": [0.0, 1.0, np.nan, 1.0] * 10})
+    prepared = prepare_quietly(df, "y")
+    assert prepared.y.dtype == np.int64
+    assert set(prepared.y) == {0, 1}
+
+
+def test_fractional_target_with_missing_rows_stays_float():
+    df = pd.DataFrame({"x": np.arange(40.0), "y": [0.5, 1.0, np.nan, 2.0] * 10})
+    assert prepare_quietly(df, "y").y.dtype == np.float64
+
+
 def test_count_target_is_regression():
     rng = np.random.default_rng(1)
     y = pd.Series(rng.integers(0, 151, 300), name="visits")

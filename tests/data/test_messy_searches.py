@@ -160,6 +160,20 @@ def test_label_encodings_every_learner(run_dir, case, learner):
         assert predictions.dtype == bool
 
 
+def test_labels_with_missing_rows_predict_integers(run_dir):
+    rng = np.random.default_rng(9)
+    rows = 150
+    x = rng.normal(size=rows)
+    label = np.where(x > 0, 1.0, 0.0)
+    label[[4, 40, 90]] = np.nan  # pandas stores the 0/1 column as float because of these
+    df = pd.DataFrame({"x": x, "label": label})
+    with pytest.warns(DataQualityWarning, match="3 of 150 rows"):
+        result = fit(df, "label", run_dir, learners=["lgbm"], max_trials=2)
+    predictions = result.model.predict(df.drop(columns="label"))
+    assert predictions.dtype == np.int64
+    assert result.model.classes_.tolist() == [0, 1]
+
+
 def test_imbalance_1_to_500(run_dir):
     rng = np.random.default_rng(4)
     rows = 5010
