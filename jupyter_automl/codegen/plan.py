@@ -139,14 +139,18 @@ def plan_from_flaml(
     real = dict(zip(search_names(len(columns)), columns, strict=True))
     taken = set(columns)
     datetime_parts: dict[Any, dict[str, str]] = {}
-    for search_name in transformer._datetime_columns:
-        parts = datetime_parts[real[search_name]] = {}
-        for part in DATETIME_PARTS:
-            if f"{part}_{search_name}" in transformer._num_columns:
-                parts[part] = _unique_name(f"{part}_{real[search_name]}", taken)
-                real[f"{part}_{search_name}"] = parts[part]
-    categorical = [real[name] for name in transformer._cat_columns]
-    numeric = [real[name] for name in transformer._num_columns]
+    if hasattr(transformer, "_num_columns"):
+        for search_name in transformer._datetime_columns:
+            parts = datetime_parts[real[search_name]] = {}
+            for part in DATETIME_PARTS:
+                if f"{part}_{search_name}" in transformer._num_columns:
+                    parts[part] = _unique_name(f"{part}_{real[search_name]}", taken)
+                    real[f"{part}_{search_name}"] = parts[part]
+        categorical = [real[name] for name in transformer._cat_columns]
+        numeric = [real[name] for name in transformer._num_columns]
+    else:
+        # FLAML was given a NumPy array (engine.flaml_input): every column is numeric.
+        categorical, numeric = [], list(columns)
     used = set(categorical) | set(numeric)
     return TrainingPlan(
         task=task,

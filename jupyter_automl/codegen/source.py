@@ -22,6 +22,9 @@ from .plan import CodegenError, TrainingPlan
 if TYPE_CHECKING:
     from ..result import Result
 
+# Lines of listed values (column names) are wrapped to this width.
+LINE_WIDTH = 99
+
 # Holdout metrics in the generated code, by metric and task ("" for any task).
 # Each entry names the sklearn.metrics functions to import and gives an expression
 # over ``y_holdout``, ``holdout_predictions``, ``holdout_proba`` and ``classes``.
@@ -232,12 +235,34 @@ def _split(result: Result) -> list[str]:
 
 def _columns(plan: TrainingPlan) -> list[str]:
     lines = ["# The columns the estimator sees, in this order (categorical first, as in FLAML)."]
-    lines.append(f"CATEGORICAL_COLUMNS = {plan.categorical!r}")
-    lines.append(f"NUMERIC_COLUMNS = {plan.numeric!r}")
+    lines += list_assignment("CATEGORICAL_COLUMNS", plan.categorical)
+    lines += list_assignment("NUMERIC_COLUMNS", plan.numeric)
     if plan.dropped:
-        lines.append(
-            f"# Not used (constant, or text with a distinct value in every row): {plan.dropped!r}"
-        )
+        lines.append("# Not used (constant, or text with a distinct value in every row):")
+        lines += [f"# {line}" for line in list_assignment("DROPPED_COLUMNS", plan.dropped)]
+    return lines
+
+
+def list_assignment(name: str, values: list[Any], width: int = LINE_WIDTH) -> list[str]:
+    """Return ``name = [...]`` with each value as its ``repr``, wrapped to ``width`` when long.
+
+    Wide frames have thousands of columns; one line per few names keeps the code
+    readable in an editor.
+    """
+    line = f"{name} = {values!r}"
+    if len(line) <= width:
+        return [line]
+    lines = [f"{name} = [  # {len(values):,} values"]
+    current = "   "
+    for value in values:
+        item = f" {value!r},"
+        if len(current) + len(item) > width and current.strip():
+            lines.append(current)
+            current = "   "
+        current += item
+    if current.strip():
+        lines.append(current)
+    lines.append("]")
     return lines
 
 

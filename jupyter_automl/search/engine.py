@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from ..metrics import REGRESSION, Metric, flaml_metric_name
@@ -78,6 +79,24 @@ def flaml_max_iter(max_trials: int | None) -> int | None:
     if max_trials is None:
         return None
     return max(max_trials, 2)
+
+
+def flaml_input(X: pd.DataFrame) -> pd.DataFrame | np.ndarray:
+    """Return ``X`` as a NumPy array when FLAML's data transformer would not change it.
+
+    For a frame, FLAML 2.8's transformer handles each column in turn: it took over
+    20 s on 10,000 columns on a busy 2-core machine before the first trial. On
+    columns that are all numeric and have no missing values its only effects are to
+    copy the data and to drop columns that are constant in the training rows, which
+    the learners ignore anyway. Given an array, FLAML skips that work. The plan reads
+    such a search as all columns numeric, in order (``codegen.plan``).
+    """
+    numeric = all(
+        isinstance(dtype, np.dtype) and dtype.kind in "iuf" for dtype in X.dtypes.to_numpy()
+    )
+    if not numeric or X.shape[1] == 0 or X.isna().to_numpy().any():
+        return X
+    return X.to_numpy()
 
 
 def flaml_eval_method(shape: tuple[int, int], time_budget: float) -> str:
@@ -203,7 +222,9 @@ class FlamlSearch:
         self.log_recorder.watch_thread(threading.get_ident())
         try:
             with route_flaml_log(self.log_recorder):
-                self.automl.fit(X_train=self._X_train, y_train=self._y_train, **self._fit_kwargs())
+                self.automl.fit(
+                    X_train=flaml_input(self._X_train), y_train=self._y_train, **self._fit_kwargs()
+                )
         except BaseException as error:  # re-raised by the caller from the run's thread
             self.error = error
             logger.warning("FLAML fit failed: %r", error)

@@ -64,8 +64,6 @@ def test_wide_float32_frame(run_dir):
 
 
 def test_ten_thousand_columns_checks():
-    # Checks only: FLAML 2.8's own data transformer took 24 s on 10,000 columns
-    # before its first trial (busy 2-core machine), too slow for this test suite.
     df = classification_frame(500, 10_000, "float32")
     started = time.time()
     with warnings.catch_warnings(record=True) as caught:
