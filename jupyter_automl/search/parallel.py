@@ -224,6 +224,12 @@ class ParallelFlamlSearch(FlamlSearch):
             )
         super().set_deadline(deadline)
 
+    def _fit(self) -> None:
+        from .ray_tune_hooks import keep_starting_actors
+
+        with keep_starting_actors():
+            super()._fit()
+
     def _fit_kwargs(self) -> dict[str, Any]:
         from .ray_tune_hooks import SearchStopper, TrialReporter
 

@@ -109,13 +109,6 @@ def test_search_finishes_within_budget(finished_run):
     assert "127.0.0.1" in run.info()["cluster_message"]
 
 
-# NOTE: against a head started with `ray start`, trials sometimes run one at a time:
-# Ray ends the second worker before its first trial, for a reason not yet known. It
-# happened on busy and on idle 2-core machines; a cluster started in the process ran
-# both workers. Until the cause is found, a run without overlap is reported as xfail.
-@pytest.mark.xfail(
-    reason="Ray sometimes runs the trials on one worker only (cause unknown)", strict=False
-)
 def test_trials_overlap_in_time(finished_run):
     run = finished_run[0]
     spans = run._search.trial_spans  # start and end of each trial in Ray Tune's control loop
