@@ -7,6 +7,7 @@ import itertools
 import os
 import threading
 import time
+from dataclasses import dataclass
 
 import psutil
 import pytest
@@ -17,7 +18,10 @@ from jupyter_automl.search.events import SearchFinished, SearchStarted, TrialFin
 
 pytestmark = pytest.mark.ray
 
-TIME_BUDGET = 60
+# The run starts with FIRST_BUDGET seconds and is extended by EXTENSION while it runs.
+FIRST_BUDGET = 40
+EXTENSION = 20
+TIME_BUDGET = FIRST_BUDGET + EXTENSION
 
 
 class EventLog:
@@ -37,13 +41,22 @@ class EventLog:
         return [event for _, event, _ in self.events if isinstance(event, kind)]
 
 
+@dataclass
+class Extension:
+    """What happened when the running search was extended."""
+
+    error: Exception | None = None
+    elapsed: float = 0.0
+    run_was_done: bool = True
+
+
 @pytest.fixture(scope="module")
 def finished_run(ray_cluster, adult_df, tmp_path_factory):
-    """One search of 60 s with two concurrent trials, watched by an event log and a panel."""
+    """One search of 40 s extended by 20 s while trials run, watched by an event log and a panel."""
     run = ja.Run(
         adult_df,
         "income",
-        time_budget=TIME_BUDGET,
+        time_budget=FIRST_BUDGET,
         n_concurrent_trials=2,
         ray_address=ray_cluster,
         run_dir=tmp_path_factory.mktemp("runs"),
@@ -56,12 +69,19 @@ def finished_run(ray_cluster, adult_df, tmp_path_factory):
     status_widget.observe(lambda change: panel_values.append((change["new"], run.done)), "value")
     run.start()
     listeners = ray_listeners()
+    # Extend once trials arrive, or halfway through the first budget if none has yet.
+    log.first_trial.wait(timeout=FIRST_BUDGET / 2)
+    extension = Extension(elapsed=run.elapsed, run_was_done=run.done)
+    try:
+        run.extend(EXTENSION)
+    except Exception as error:  # reported by test_extend_while_running
+        extension.error = error
     result = run.wait(timeout=TIME_BUDGET + 120)
     # The panel redraws on its own thread every half second; let it draw the end.
     drawn_by = time.time() + 30
     while "data-status='done'" not in status_widget.value and time.time() < drawn_by:
         time.sleep(0.2)
-    return run, result, log, panel_values, listeners
+    return run, result, log, panel_values, listeners, extension
 
 
 def ray_listeners() -> list[tuple[str, int, str]]:
@@ -117,6 +137,18 @@ def test_trials_overlap_in_time(finished_run):
         (a, b) for a, b in itertools.combinations(spans, 2) if a[0] < b[1] and b[0] < a[1]
     ]
     assert overlapping, f"no two trials ran at the same time: {spans}"
+
+
+def test_extend_while_running(finished_run):
+    run, result, log, *_, extension = finished_run
+    assert extension.error is None
+    assert not extension.run_was_done
+    assert extension.elapsed < FIRST_BUDGET
+    assert result.time_budget == TIME_BUDGET
+    assert run.time_budget == TIME_BUDGET
+    # Trials went on past the first budget, so the new deadline reached Ray Tune.
+    last_trial_at = max(event.trial.wall_time for event in log.of_type(TrialFinished))
+    assert last_trial_at > FIRST_BUDGET
 
 
 def test_trial_events_stream_while_running(finished_run):
