@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ipaddress
 import itertools
+import math
 import os
 import threading
 import time
@@ -11,6 +12,7 @@ from dataclasses import dataclass
 
 import psutil
 import pytest
+from generated_code import run_generated_code
 
 import jupyter_automl as ja
 from jupyter_automl.panel import show_panel
@@ -181,6 +183,16 @@ def test_saved_model_reproduces_predictions(finished_run, adult_df):
     assert list(reopened.model.predict(rows)) == list(result.model.predict(rows))
     assert reopened.best_learner == result.best_learner
     assert reopened.best_config == result.best_config
+
+
+def test_generated_code_reproduces_score(finished_run, adult_df, tmp_path):
+    """The generated code, in a fresh interpreter without flaml, rebuilds the Ray run's model."""
+    run, result, *_ = finished_run
+    generated = run_generated_code(result, adult_df, tmp_path)
+    assert generated.holdout_index == list(run.X_holdout_raw.index)
+    expected = result.model.predict(run.X_holdout_raw)
+    assert list(generated.predictions) == list(expected)
+    assert math.isclose(generated.score, result.holdout_score, rel_tol=1e-9, abs_tol=1e-12)
 
 
 def test_stop_cancels_trials_in_flight(ray_cluster, adult_df, run_dir):
