@@ -43,6 +43,10 @@ LOCAL_START_ATTEMPTS = 2
 CONNECT_TIMEOUT = 5.0
 # Folder inside the run folder where Ray Tune writes its experiment state.
 RAY_TUNE_FOLDER = "ray_tune"
+# Seconds added to the search budget that FLAML hands to Ray Tune, which reads it once
+# when the search starts. SearchStopper ends the search at the run's own deadline, so
+# extend() can move that deadline by up to this much while trials run.
+EXTENSION_HEADROOM = 24 * 3600.0
 
 
 @dataclass(frozen=True)
@@ -204,8 +208,9 @@ class ParallelFlamlSearch(FlamlSearch):
 
     Trials reach ``on_trial`` from Ray Tune's callback on the fit thread instead of
     from FLAML's log, and the deadline is enforced by Ray Tune's stopper instead of
-    FLAML's budget. The deadline can be brought forward but not extended, because
-    FLAML hands Ray Tune a fixed ``time_budget_s`` when the search starts.
+    FLAML's budget. FLAML hands Ray Tune a fixed ``time_budget_s`` when the search
+    starts, so that budget is set ``EXTENSION_HEADROOM`` seconds past the deadline,
+    and the deadline can move within it.
     """
 
     def __init__(self, *args: Any, options: ParallelOptions, **kwargs: Any) -> None:
@@ -215,12 +220,19 @@ class ParallelFlamlSearch(FlamlSearch):
         # as seen by Ray Tune's control loop: overlapping spans show concurrency.
         self.trial_spans: list[tuple[float, float]] = []
         self._trial_starts: dict[str, float] = {}
+        self._latest_deadline = 0.0
+
+    def start(self, deadline: float) -> None:
+        self._latest_deadline = deadline + EXTENSION_HEADROOM
+        super().start(deadline)
 
     def set_deadline(self, deadline: float) -> None:
-        if deadline > self.deadline:
+        if deadline > self._latest_deadline:
+            hours = EXTENSION_HEADROOM / 3600
             raise RuntimeError(
-                "a search with concurrent trials cannot be extended while it runs; "
-                "wait for it to end, then call extend() to continue from its best configs"
+                f"a search with concurrent trials can be extended by at most {hours:g} h "
+                "in total while it runs; wait for it to end, then call extend() to continue "
+                "from its best configs"
             )
         super().set_deadline(deadline)
 
@@ -229,6 +241,16 @@ class ParallelFlamlSearch(FlamlSearch):
         # Concurrent trials finish in an order that depends on timing, so a search
         # without a time budget would not repeat itself either.
         return False
+
+    def _fit(self) -> None:
+        from .ray_tune_hooks import keep_starting_actors
+
+        # FLAML hands ``time_budget`` of its state to Ray Tune once, so that budget runs
+        # to the latest deadline that extend() may set. The budget passed to fit()
+        # still decides holdout against cross-validation, as in a sequential search.
+        self.automl._state.search_limit = self._latest_deadline - time.time()
+        with keep_starting_actors():
+            super()._fit()
 
     def _fit_kwargs(self) -> dict[str, Any]:
         from .ray_tune_hooks import SearchStopper, TrialReporter

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import realdata
-from conftest import run_generated_code
+from generated_code import run_generated_code
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import realdata
-from conftest import run_generated_code, run_programs
+from generated_code import run_generated_code, run_programs
 
 import jupyter_automl as ja
 from jupyter_automl import run as run_module

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import realdata
-from conftest import run_programs, write_program
+from generated_code import run_programs, write_program
 
 import jupyter_automl as ja
 from jupyter_automl.codegen.plan import SUPPORTED_LEARNERS

@@ -8,7 +8,7 @@ import warnings
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import run_generated_code
+from generated_code import run_generated_code
 from sklearn.datasets import make_classification
 
 from jupyter_automl.codegen.source import LINE_WIDTH
