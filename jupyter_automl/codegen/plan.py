@@ -16,6 +16,7 @@ The plan records which columns took which path.
 
 from __future__ import annotations
 
+import difflib
 import math
 from dataclasses import dataclass, field
 from typing import Any
@@ -227,6 +228,12 @@ def _is_literal(value: Any) -> bool:
     return False
 
 
+# FLAML learners that jupyter_automl does not search, and why.
+NOT_REBUILDABLE = {
+    "catboost": "its final model cannot be rebuilt exactly as standalone code",
+}
+
+
 def check_learners(learners: list[str] | None, task: str) -> list[str]:
     """Return the learners to search: ``learners`` checked, or every supported one for ``task``.
 
@@ -239,9 +246,22 @@ def check_learners(learners: list[str] | None, task: str) -> list[str]:
     if isinstance(learners, str) or not isinstance(learners, (list, tuple)) or not learners:
         raise ConfigError(f"learners={learners!r} must be a non-empty list such as ['lgbm', 'rf']")
     unknown = [name for name in learners if name not in allowed]
+    if unknown and unknown[0] in NOT_REBUILDABLE:
+        raise ConfigError(
+            f"learner {unknown[0]!r} is not searched, because {NOT_REBUILDABLE[unknown[0]]}; "
+            f"use some of: {', '.join(allowed)}"
+        )
+    if unknown and unknown[0] == "lrl1":
+        raise ConfigError(
+            "learner 'lrl1' (L1-regularized logistic regression) is a classifier, so it "
+            f"cannot predict the numeric target of a regression task; use some of: "
+            f"{', '.join(allowed)}"
+        )
     if unknown:
+        close = difflib.get_close_matches(str(unknown[0]), allowed, n=1)
+        hint = f"did you mean {close[0]!r}? " if close else ""
         raise ConfigError(
             f"learner {unknown[0]!r} is not available for a {task} task; "
-            f"use some of: {', '.join(allowed)}"
+            f"{hint}use some of: {', '.join(allowed)}"
         )
     return list(dict.fromkeys(learners))

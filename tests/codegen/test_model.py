@@ -65,10 +65,14 @@ def test_model_survives_joblib(xgboost_result, penguins_df, tmp_path):
 
 
 def test_learners_outside_codegen_rejected(tips_df, tmp_path):
-    with pytest.raises(ConfigError, match="'catboost' is not available"):
+    with pytest.raises(ConfigError, match="'catboost' is not searched, because its final model"):
         ja.Run(tips_df, "tip", learners=["catboost"], run_dir=tmp_path)
-    with pytest.raises(ConfigError, match="'lrl1' is not available for a regression task"):
+    with pytest.raises(ConfigError, match="'lrl1' .* cannot predict the numeric target"):
         ja.Run(tips_df, "tip", learners=["lrl1"], run_dir=tmp_path)
+    with pytest.raises(
+        ConfigError, match="'lgbmm' is not available for a regression task; did you mean 'lgbm'"
+    ):
+        ja.Run(tips_df, "tip", learners=["lgbmm"], run_dir=tmp_path)
     with pytest.raises(ConfigError, match="non-empty list"):
         ja.Run(tips_df, "tip", learners="lgbm", run_dir=tmp_path)
 
