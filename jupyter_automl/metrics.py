@@ -138,6 +138,29 @@ def resolve_metric(name: str | None, task: str) -> Metric:
     return metric
 
 
+def metric_requires_regression(name: str | None) -> bool:
+    """Tell whether the metric called ``name`` applies to regression only."""
+    metric = METRICS.get(str(name).strip().lower()) if name is not None else None
+    return metric is not None and metric.tasks == (REGRESSION,)
+
+
+def check_metric_fits_target(metric: Metric, y: Any) -> None:
+    """Raise ``ConfigError`` when ``metric`` is undefined for target values ``y``.
+
+    MAPE divides by each target value. scikit-learn replaces a zero divisor with
+    machine epsilon, so one zero target makes the score about 1e15 times the error.
+    """
+    if metric.name != "mape":
+        return
+    zeros = int((np.asarray(y, dtype=float) == 0).sum())
+    if zeros:
+        raise ConfigError(
+            f"metric='mape' divides by the target, but {getattr(y, 'name', 'the target')!r} "
+            f"has {zeros} zero value(s), where it is undefined; use metric='mae' or "
+            "metric='rmse', or drop those rows"
+        )
+
+
 def flaml_metric_name(metric: Metric, task: str) -> str:
     return FLAML_METRIC_NAMES.get((metric.name, task), metric.name)
 

@@ -26,10 +26,16 @@ from .codegen.plan import CodegenError, check_learners, plan_from_flaml, search_
 from .data.checks import Finding, prepare
 from .data.split import split_holdout
 from .data.steps import apply_steps, quiet_steps
-from .data.task import infer_task
+from .data.task import TaskChoice, infer_task, is_number_target
 from .errors import AutoMLError, BudgetError, ConfigError, RunInProgressError, SearchError
 from .kernel import stop_on_interrupt
-from .metrics import evaluate, resolve_metric
+from .metrics import (
+    REGRESSION,
+    check_metric_fits_target,
+    evaluate,
+    metric_requires_regression,
+    resolve_metric,
+)
 from .model import Model
 from .result import Result, trials_frame
 from .search.budget import default_time_budget, parse_time_budget
@@ -115,11 +121,15 @@ class Run:
         self._started_at = time.time()
         prepared = prepare(df, target, drop_missing_target=drop_missing_target)
         choice = infer_task(prepared.y, task)
+        if task is None and metric_requires_regression(metric) and is_number_target(prepared.y):
+            # A metric such as metric="rmse" says that whole numbers are quantities.
+            choice = TaskChoice(REGRESSION, f"metric={metric!r} is a regression metric")
         self.target = target
         self.task = choice.task
         self.task_message = choice.message(str(target))
         self.task_reason = choice.reason
         self.metric = resolve_metric(metric, self.task)
+        check_metric_fits_target(self.metric, prepared.y)
         self.max_trials = _check_max_trials(max_trials)
         self.random_state = _check_random_state(random_state)
         self.data_name = data_name

@@ -58,6 +58,19 @@ def test_datetime_target_is_rejected(run_dir):
         ja.start(frame, "y", run_dir=run_dir)
 
 
+def test_regression_metric_makes_whole_numbers_regression(run_dir):
+    frame = pd.DataFrame({"x": np.arange(40.0), "sales": [1, 3, 5, 8] * 10})
+    run = ja.Run(frame, "sales", metric="rmse", run_dir=run_dir)
+    assert run.task == "regression"
+    assert "metric='rmse' is a regression metric" in run.task_message
+
+
+def test_mape_on_zero_targets_is_rejected(run_dir):
+    frame = pd.DataFrame({"x": np.arange(40.0), "sales": [0.0, 3.0, 5.0, 8.0] * 10})
+    with pytest.raises(ja.ConfigError, match="'sales' has 10 zero value.*metric='mae'"):
+        ja.start(frame, "sales", metric="mape", run_dir=run_dir)
+
+
 @pytest.mark.parametrize("target", [["y"], ("y",), pd.Series(["y"])])
 def test_target_must_be_one_name(target, run_dir):
     with pytest.raises(ja.DataError, match="target must be the name of one column"):

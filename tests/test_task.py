@@ -35,6 +35,13 @@ def test_requested_task_overrides_inference():
     assert infer_task(y, "classification").task == "multiclass"
 
 
+def test_multiclass_on_two_classes_says_binary():
+    choice = infer_task(pd.Series(["yes", "no"] * 10, name="churn"), "multiclass")
+    assert choice.task == "binary"
+    assert "task='multiclass' was requested" in choice.message("churn")
+    assert "run as binary classification" in choice.message("churn")
+
+
 def test_constant_target_is_rejected():
     with pytest.raises(DataError, match="1 distinct value"):
         infer_task(pd.Series(["a"] * 10, name="y"))

@@ -91,7 +91,11 @@ def _requested_task(y: pd.Series, requested: str, n_unique: int) -> TaskChoice:
             "use task='multiclass'"
         )
     if task == MULTICLASS and n_unique == 2:
-        task = BINARY
+        return TaskChoice(
+            BINARY,
+            f"task={requested!r} was requested, but {y.name!r} has 2 distinct values, "
+            "so it is run as binary classification",
+        )
     if task == REGRESSION and _is_categorical_like(y):
         raise ConfigError(
             f"task='regression' needs a numeric target, but {y.name!r} has type {y.dtype}; "
@@ -108,3 +112,8 @@ def _is_categorical_like(y: pd.Series) -> bool:
         or pd.api.types.is_object_dtype(dtype)
         or pd.api.types.is_string_dtype(dtype)
     )
+
+
+def is_number_target(y: pd.Series) -> bool:
+    """Tell whether ``y`` contains numbers (not booleans, text or categories)."""
+    return bool(pd.api.types.is_numeric_dtype(y.dtype) and not _is_categorical_like(y))
