@@ -235,6 +235,8 @@ class AutoMLMagics(Magics):
         from .panel import show_panel
 
         namespace = self._user_namespace()
+        # Terminal IPython has no kernel, so a widget would print as its text repr.
+        show_widget = getattr(self.shell, "kernel", None) is not None
 
         def store_result(event: Any) -> None:
             result = getattr(event, "result", None)
@@ -244,8 +246,16 @@ class AutoMLMagics(Magics):
         run.add_listener(
             lambda event: store_result(event) if isinstance(event, SearchFinished) else None
         )
-        show_panel(run, result_name)
+        if show_widget:
+            show_panel(run, result_name)
         run.start()
+        if not show_widget:
+            print(
+                f"Searching in the background for {run.time_budget:g} s; this shell shows no "
+                f"live panel. The Result is stored in {result_name!r} when the run ends. "
+                "jupyter_automl.last_run() returns the run, with stop(), extend(seconds) "
+                "and wait()."
+            )
 
 
 def code_display(code: str, run_dir: Path | None) -> dict[str, str]:

@@ -94,6 +94,21 @@ def test_magic_default_result_name(shell, wine_df, tmp_path, capsys):
     assert "automl_result" in output
 
 
+def test_magic_in_background_without_kernel(shell, wine_df, tmp_path, capsys):
+    import jupyter_automl as ja
+
+    shell.user_ns["wine"] = wine_df
+    shell.run_line_magic(
+        "automl",
+        f'wine target="cultivar" time_budget=3 wait=False as_="later" run_dir={str(tmp_path)!r}',
+    )
+    output = capsys.readouterr().out
+    assert "Searching in the background for 3 s" in output
+    assert "VBox" not in output
+    result = ja.last_run().wait(timeout=60)
+    assert shell.user_ns["later"] is result
+
+
 @pytest.mark.parametrize(
     ("line", "message"),
     [
