@@ -57,4 +57,4 @@ class DataQualityWarning(AutoMLWarning):
 
 
 class BudgetWarning(AutoMLWarning):
-    """The time budget was adjusted or is likely too small for a good model."""
+    """The run took more than its time budget, because a trial or the refit ran long."""

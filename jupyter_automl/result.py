@@ -127,6 +127,17 @@ class Result:
             )
         return f"holdout {self.metric.describe(self.holdout_score)}"
 
+    @property
+    def overrun_message(self) -> str:
+        """Describe an overrun of more than ``BUDGET_TOLERANCE`` times the budget plus 1 s, else ""."""
+        if self.elapsed <= BUDGET_TOLERANCE * self.time_budget + 1.0:
+            return ""
+        return (
+            f"The run took {self.elapsed / self.time_budget:.2f} times its budget: a trial "
+            "or the final refit could not be cut short. Pass a larger time_budget or "
+            "max_trials= to finish on time."
+        )
+
     def summary(self) -> str:
         """Return a short plain-text report of the run."""
         lines = [
@@ -136,12 +147,8 @@ class Result:
             f"  {len(self.trials_list)} trials in {self.elapsed:.1f} s, budget {self.time_budget:g} s; "
             f"status: {self.status}",
         ]
-        if self.elapsed > BUDGET_TOLERANCE * self.time_budget + 1.0:
-            lines.append(
-                f"  The run took {self.elapsed / self.time_budget:.2f} times its budget: a trial "
-                "or the final refit could not be cut short. Pass a larger time_budget or "
-                "max_trials= to finish on time."
-            )
+        if self.overrun_message:
+            lines.append(f"  {self.overrun_message}")
         others = [
             f"{METRICS[name].label} {value:.4g}"
             for name, value in self.holdout_metrics.items()

@@ -13,6 +13,7 @@ import math
 import random
 import threading
 import time
+import warnings
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -27,7 +28,14 @@ from .data.checks import Finding, prepare
 from .data.split import split_holdout
 from .data.steps import apply_steps, quiet_steps
 from .data.task import TaskChoice, infer_task, is_number_target
-from .errors import AutoMLError, BudgetError, ConfigError, RunInProgressError, SearchError
+from .errors import (
+    AutoMLError,
+    BudgetError,
+    BudgetWarning,
+    ConfigError,
+    RunInProgressError,
+    SearchError,
+)
 from .kernel import stop_on_interrupt
 from .metrics import (
     REGRESSION,
@@ -350,6 +358,8 @@ class Run:
         if self._error is not None:
             raise self._error
         assert self._result is not None
+        if self._result.overrun_message:
+            warnings.warn(self._result.overrun_message, BudgetWarning, stacklevel=2)
         return self._result
 
     # -- background work -------------------------------------------------------------

@@ -1,5 +1,6 @@
 """Real FLAML searches with short budgets on bundled real data."""
 
+import dataclasses
 import json
 import logging
 import random
@@ -107,6 +108,17 @@ def test_search_ends_near_its_budget(adult_df, run_dir):
     # A generous bound: other processes share the machine during tests.
     # The precise figure is measured in bench/.
     assert elapsed < 5 * 1.05 + 3
+
+
+def test_overrun_is_a_budget_warning(wine_df, run_dir):
+    run = ja.start(wine_df, "cultivar", time_budget=2, max_trials=2, run_dir=run_dir)
+    result = run.wait()
+    assert result.overrun_message == ""
+    # An overrun cannot be caused on purpose, so the finished run's time is changed.
+    run._result = dataclasses.replace(result, elapsed=10.0)
+    with pytest.warns(ja.BudgetWarning, match="The run took 5.00 times its budget"):
+        run.wait()
+    assert "5.00 times its budget" in run._result.summary()
 
 
 def test_stop_keeps_the_best_model(adult_df, run_dir):
