@@ -148,7 +148,7 @@ def check_metric_fits_target(metric: Metric, y: Any) -> None:
     """Raise ``ConfigError`` when ``metric`` is undefined for target values ``y``.
 
     MAPE divides by each target value. scikit-learn replaces a zero divisor with
-    machine epsilon, so one zero target makes the score about 1e15 times the error.
+    machine epsilon, so a zero target adds about 4.5e15 times its absolute error.
     """
     if metric.name != "mape":
         return

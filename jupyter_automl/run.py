@@ -130,7 +130,7 @@ class Run:
         prepared = prepare(df, target, drop_missing_target=drop_missing_target)
         choice = infer_task(prepared.y, task)
         if task is None and metric_requires_regression(metric) and is_number_target(prepared.y):
-            # A metric such as metric="rmse" says that whole numbers are quantities.
+            # A metric such as metric="rmse" means that whole numbers are quantities.
             choice = TaskChoice(REGRESSION, f"metric={metric!r} is a regression metric")
         self.target = target
         self.task = choice.task
