@@ -98,11 +98,14 @@ def machine_description() -> str:
     )
 
 
-def write_section(text: str) -> None:
+def write_section(text: str, start: str = SECTION_START, end: str = SECTION_END) -> None:
+    """Replace the text between the markers ``start`` and ``end`` in docs/parallel.md."""
     document = DOC_PATH.read_text(encoding="utf-8")
-    before, _, rest = document.partition(SECTION_START)
-    _, _, after = rest.partition(SECTION_END)
-    DOC_PATH.write_text(f"{before}{SECTION_START}\n{text}{SECTION_END}{after}", encoding="utf-8")
+    if start not in document or end not in document:
+        raise ValueError(f"{DOC_PATH} has no section between {start!r} and {end!r}")
+    before, _, rest = document.partition(start)
+    _, _, after = rest.partition(end)
+    DOC_PATH.write_text(f"{before}{start}\n{text}{end}{after}", encoding="utf-8")
 
 
 def main() -> None:

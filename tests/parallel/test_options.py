@@ -19,7 +19,6 @@ from jupyter_automl.search import parallel
         ({"n_concurrent_trials": True}, "n_concurrent_trials=True must be a whole number"),
         ({"n_concurrent_trials": "4"}, "n_concurrent_trials='4' must be a whole number"),
         ({"backend": "dask"}, "backend='dask' is not supported; use one of: 'ray'"),
-        ({"backend": "spark"}, "backend='spark' is not supported"),
         ({"n_concurrent_trials": 2, "ray_address": ""}, "ray_address='' must be a cluster address"),
         ({"n_concurrent_trials": 2, "ray_address": 6379}, "ray_address=6379 must be a cluster"),
     ],
@@ -27,6 +26,16 @@ from jupyter_automl.search import parallel
 def test_invalid_parallel_option_rejected(tips_df, run_dir, options, message):
     with pytest.raises(ConfigError, match=message):
         ja.Run(tips_df, "tip", run_dir=run_dir, **options)
+
+
+def test_spark_backend_names_reason_and_ray(tips_df, run_dir):
+    with pytest.raises(ConfigError) as error:
+        ja.Run(tips_df, "tip", run_dir=run_dir, backend="spark", n_concurrent_trials=2)
+    message = str(error.value)
+    assert "backend='spark' is not supported" in message
+    assert "returns Spark trials only when the search ends" in message
+    assert "fails when a running trial is cancelled" in message
+    assert "use backend='ray'" in message
 
 
 def test_one_trial_at_a_time_needs_no_ray(tips_df, run_dir):
