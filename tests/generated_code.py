@@ -49,6 +49,7 @@ DRIVER = textwrap.dedent(
             "proba": namespace.get("holdout_proba"),
             "score": namespace["holdout_score"],
             "model_type": type(namespace["model"]).__name__,
+            "new_predictions": namespace.get("new_predictions"),
         }
     with open(output_path, "wb") as file:
         pickle.dump(outputs, file)
@@ -67,6 +68,7 @@ class GeneratedRun:
     proba: np.ndarray | None
     score: float
     model_type: str
+    new_predictions: np.ndarray | None = None
 
 
 def write_program(folder: Path, name: str, data_path: Path, code: str) -> Path:
@@ -102,12 +104,27 @@ def run_programs(programs: list[Path], folder: Path, timeout: float = 300) -> di
 
 
 def run_generated_code(
-    result: Any, frame: Any, folder: Path, name: str = "program"
+    result: Any, frame: Any, folder: Path, name: str = "program", new_rows: Any = None
 ) -> GeneratedRun:
-    """Run ``result``'s generated code on ``frame`` in a fresh interpreter; fail on an error."""
+    """Run ``result``'s generated code on ``frame`` in a fresh interpreter; fail on an error.
+
+    With ``new_rows``, the program then predicts them as the code's own usage comment
+    says, and the result has those predictions.
+    """
     data_path = folder / f"{name}.pkl"
     frame.to_pickle(data_path)
-    program = write_program(folder, name, data_path, result.to_code("data_frame"))
+    code = result.to_code("data_frame")
+    if new_rows is not None:
+        rows_path = folder / f"{name}-new-rows.pkl"
+        new_rows.to_pickle(rows_path)
+        usage = next(
+            line for line in code.splitlines() if line.startswith("#   ") and ".predict(" in line
+        )
+        code += (
+            f"\nnew_rows = pd.read_pickle({str(rows_path)!r})\n"
+            f"new_predictions = {usage.removeprefix('#   ')}\n"
+        )
+    program = write_program(folder, name, data_path, code)
     outcome = run_programs([program], folder)[program]
     assert not isinstance(outcome, str), outcome
     return outcome

@@ -157,6 +157,48 @@ def test_whole_number_labels_with_missing_rows_reproduce(tmp_path):
     assert generated.score == pytest.approx(result.holdout_score, rel=1e-9)
 
 
+def test_new_rows_predict_alike_in_code(tmp_path):
+    rng = np.random.default_rng(13)
+    rows = 300
+    frame = pd.DataFrame(
+        {
+            "city": rng.choice(["A", "B", "C"], rows),
+            "day": pd.date_range("2025-01-01", periods=rows, freq="D"),
+            "x": rng.normal(size=rows),
+        }
+    )
+    frame["y"] = (
+        np.where(frame["city"] == "C", 4.0, 0.0)
+        + frame["day"].dt.dayofweek.isin([5, 6]) * 3.0
+        + frame["x"]
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DataQualityWarning)
+        result = ja.automl(
+            frame,
+            "y",
+            time_budget=30,
+            max_trials=4,
+            learners=["lgbm"],
+            run_dir=tmp_path / "runs",
+            progress=False,
+        )
+    new_rows = pd.DataFrame(
+        {
+            "city": ["B", "C", "C", "Z", None],
+            "day": ["2025-03-01", "2025-03-02 14:30", None, "2025-03-04", "not a date"],
+            "x": [0.0, 0.5, -0.5, 0.1, 0.2],
+        }
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DataQualityWarning)
+        expected = result.model.predict(new_rows)
+
+    generated = run_generated_code(result, frame, tmp_path, new_rows=new_rows)
+    assert np.allclose(generated.new_predictions, expected)
+    assert np.isfinite(generated.new_predictions).all()
+
+
 def test_code_without_data_name_asks_for_data(xgboost_result, tmp_path):
     code = xgboost_result.to_code()
     assert "data = None" in code
