@@ -48,6 +48,7 @@ RUN_OPTIONS = {
     "n_concurrent_trials",
     "backend",
     "ray_address",
+    "starting_points",
 }
 MAGIC_OPTIONS = {"as_", "wait"}
 
@@ -141,7 +142,7 @@ class AutoMLMagics(Magics):
                     [max_trials=50] [holdout=0.2] [random_state=0] [learners=["lgbm", "rf"]]
                     [run_dir="automl_runs"] [drop_missing_target=True]
                     [n_concurrent_trials=1] [backend="ray"] [ray_address="host:port"]
-                    [as_="automl_result"] [wait=True]
+                    [starting_points="static"] [as_="automl_result"] [wait=True]
 
         ``df`` is any expression that gives a DataFrame, such as ``df[df.x > 0]``.
         The search runs in the background with a live panel; in a terminal, a script

@@ -122,6 +122,7 @@ class Run:
         n_concurrent_trials: int = 1,
         backend: str = "ray",
         ray_address: str | None = None,
+        starting_points: str = "static",
     ) -> None:
         check_no_search_running()
         # The one-time import of FLAML is not charged to the time budget.
@@ -139,6 +140,7 @@ class Run:
         self.metric = resolve_metric(metric, self.task)
         check_metric_fits_target(self.metric, prepared.y)
         self.max_trials = _check_max_trials(max_trials)
+        self.starting_points = _check_starting_points(starting_points)
         self.random_state = _check_random_state(random_state)
         self.data_name = data_name
         self.feature_names = list(prepared.X.columns)
@@ -376,7 +378,7 @@ class Run:
             max_trials=self.max_trials,
             random_state=self.random_state,
             estimator_list=self.learners,
-            starting_points=self._warm_start or "static",
+            starting_points=self._warm_start or self.starting_points,
             n_jobs=self.n_jobs,
         )
         best = self.best_trial
@@ -572,6 +574,20 @@ def _check_max_trials(value: int | None) -> int | None:
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
         raise ConfigError(f"max_trials={value!r} must be a positive whole number or None")
     return int(value)
+
+
+# FLAML's starting points: "static" are its low-cost defaults, "data" the zero-shot
+# configs that flaml.default chooses from the training data's size and shape.
+STARTING_POINTS = ("static", "data")
+
+
+def _check_starting_points(value: str) -> str:
+    if value not in STARTING_POINTS:
+        raise ConfigError(
+            f"starting_points={value!r} is not supported; use 'static' (FLAML's low-cost "
+            "defaults) or 'data' (zero-shot configs chosen from the data)"
+        )
+    return value
 
 
 def _check_random_state(value: int) -> int:

@@ -215,6 +215,21 @@ def test_max_trials_search_stops_on_request(adult_df, run_dir):
     assert result.elapsed < 60
 
 
+def test_zero_shot_starting_points(adult_df, run_dir):
+    options = dict(time_budget=8, learners=["lgbm"], run_dir=run_dir, progress=False)
+    static = ja.automl(adult_df, "income", **options)
+    data = ja.automl(adult_df, "income", starting_points="data", **options)
+    assert static.trials_list[0].config["n_estimators"] == 4  # FLAML's low-cost default
+    # FLAML's zero-shot config for these 3,000 rows has hundreds of trees.
+    assert data.trials_list[0].config["n_estimators"] > 100
+    assert data.model is not None
+
+
+def test_unknown_starting_points_rejected(wine_df, run_dir):
+    with pytest.raises(ja.ConfigError, match="starting_points='zero' is not supported"):
+        ja.Run(wine_df, "cultivar", starting_points="zero", run_dir=run_dir)
+
+
 def test_user_random_state_and_logging_untouched(wine_df, run_dir, capsys):
     np.random.seed(123)
     random.seed(123)
