@@ -12,13 +12,16 @@ from typing import Any
 from .datasets import SETS, SUITES
 from .record import RESULTS_DIR, ResultWriter
 
-SECTIONS = ("quality", "budget", "first_trial", "cell_latency", "scale", "ideas", "parity")
+SECTIONS = ("quality", "budget", "first_trial", "cell_latency", "scale", "ideas", "parity", "peers")
+# peers needs the optional h2o package and Java, so it runs only when named.
+DEFAULT_SECTIONS = tuple(section for section in SECTIONS if section != "peers")
 
 
 def _section_runners() -> dict[str, Callable[[ResultWriter, Any], None]]:
     from .budget import run_budget
     from .ideas import run_ideas
     from .parity import run_parity
+    from .peers import run_peers
     from .quality import run_quality
     from .responsiveness import run_cell_latency, run_first_trial
     from .scale import run_scale
@@ -31,6 +34,7 @@ def _section_runners() -> dict[str, Callable[[ResultWriter, Any], None]]:
         "scale": run_scale,
         "ideas": run_ideas,
         "parity": run_parity,
+        "peers": run_peers,
     }
 
 
@@ -59,8 +63,9 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument(
         "--sections",
         type=_sections,
-        default=list(SECTIONS),
-        help=f"comma-separated sections to run (default: all of {','.join(SECTIONS)})",
+        default=list(DEFAULT_SECTIONS),
+        help=f"comma-separated sections to run, from {','.join(SECTIONS)} "
+        "(default: all but peers, which needs the peers extra and Java)",
     )
     run.add_argument(
         "--honesty-budgets",

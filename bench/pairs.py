@@ -1,4 +1,4 @@
-"""Run ours and raw FLAML back to back on one split, alternating which goes first."""
+"""Run ours and a rival AutoML back to back on one split, alternating which goes first."""
 
 from __future__ import annotations
 
@@ -45,19 +45,39 @@ def ours_and_flaml(
     extra: dict[str, Callable[[Split], dict[str, Any]]] | None = None,
     memory: bool = False,
 ) -> dict[str, Any]:
-    """Measure ours and raw FLAML, then each ``extra`` contender, on the same split.
+    """Measure ours and raw FLAML, then each ``extra`` contender, on the same split."""
 
-    Ours goes first on even seeds and FLAML on odd ones, so a load that rises or
-    falls during a session weighs on both sides alike.
+    def flaml(split: Split, work_dir: Path) -> dict[str, Any]:
+        return run_flaml(split, bench_set, seed, budget, work_dir / "flaml.log")
+
+    return ours_and_rival(frame, bench_set, seed, budget, holdout, "flaml", flaml, extra, memory)
+
+
+def ours_and_rival(
+    frame: pd.DataFrame,
+    bench_set: BenchSet,
+    seed: int,
+    budget: float,
+    holdout: float,
+    rival_name: str,
+    rival: Callable[[Split, Path], dict[str, Any]],
+    extra: dict[str, Callable[[Split], dict[str, Any]]] | None = None,
+    memory: bool = False,
+) -> dict[str, Any]:
+    """Measure ours and ``rival``, then each ``extra`` contender, on the same split.
+
+    ``rival`` gets the shared split and a fresh working folder. Ours goes first on
+    even seeds and the rival on odd ones, so a load that rises or falls during a
+    session weighs on both sides alike.
     """
     with tempfile.TemporaryDirectory(prefix="jupyter-automl-bench-") as tmp:
         work = Path(tmp)
         split = shared_split(frame, bench_set, seed, holdout, work / "split")
         contenders: dict[str, Contender] = {
             "ours": lambda d: run_ours(frame, bench_set, seed, budget, holdout, d),
-            "flaml": lambda d: run_flaml(split, bench_set, seed, budget, d / "flaml.log"),
+            rival_name: lambda d: rival(split, d),
         }
-        order = ["ours", "flaml"] if seed % 2 == 0 else ["flaml", "ours"]
+        order = ["ours", rival_name] if seed % 2 == 0 else [rival_name, "ours"]
         record: dict[str, Any] = {"order": order, **_split_sizes(split)}
         for name in order:
             record[name] = measure(contenders[name], _fresh(work / name), memory)

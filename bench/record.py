@@ -17,7 +17,7 @@ RESULTS_DIR = Path(__file__).resolve().parent / "results"
 
 PACKAGES = [
     "jupyter-automl", "flaml", "lightgbm", "xgboost", "xgboost-cpu", "scikit-learn", "pandas",
-    "numpy", "ipykernel", "jupyter_client", "ipywidgets",
+    "numpy", "ipykernel", "jupyter_client", "ipywidgets", "h2o",
 ]  # fmt: skip
 
 

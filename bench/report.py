@@ -1,4 +1,4 @@
-"""Markdown tables from the JSON-lines results, every figure a ratio against raw FLAML.
+"""Markdown tables from the JSON-lines results, mostly ratios of ours against a baseline.
 
 Each section is taken from the latest session that measured it. A relative score
 above 1 means ours did better: ours / baseline for metrics where higher is better
@@ -109,6 +109,17 @@ def _ok(row: dict[str, Any], *names: str) -> bool:
     return all(name in row and "error" not in row[name] for name in names)
 
 
+def _relative_scores(
+    rows: list[dict[str, Any]], metric: str, contender: str, baseline: str
+) -> list[float]:
+    """Return ``contender``'s holdout score relative to ``baseline``'s, per row where both ran."""
+    return [
+        relative_score(metric, row[contender]["holdout"], row[baseline]["holdout"])
+        for row in rows
+        if _ok(row, contender, baseline)
+    ]
+
+
 def _errors(rows: list[dict[str, Any]]) -> str:
     failures = [
         f"- {row.get('dataset', '')} seed {row.get('seed', '')} budget {row.get('budget', '')}: "
@@ -126,11 +137,7 @@ def render_quality(rows: list[dict[str, Any]]) -> str:
         metric = group[0]["metric"]
         ratios = {}
         for baseline in overall:
-            pairs = [
-                relative_score(metric, row["ours"]["holdout"], row[baseline]["holdout"])
-                for row in group
-                if _ok(row, "ours", baseline)
-            ]
+            pairs = _relative_scores(group, metric, "ours", baseline)
             overall[baseline] += pairs
             ratios[baseline] = _median(pairs)
         ours = [row["ours"]["holdout"] for row in group if _ok(row, "ours")]
@@ -353,11 +360,7 @@ def render_ideas(rows: list[dict[str, Any]]) -> str:
     table, everything = [], []
     for (idea, dataset, budget), group in _groups(rows, ("idea", "dataset", "budget")).items():
         metric = group[0]["metric"]
-        ratios = [
-            relative_score(metric, row["on"]["holdout"], row["off"]["holdout"])
-            for row in group
-            if _ok(row, "on", "off")
-        ]
+        ratios = _relative_scores(group, metric, "on", "off")
         everything += ratios
         trials = [
             row["on"]["trials"] / max(row["off"]["trials"], 1)
@@ -419,6 +422,57 @@ def render_parity(rows: list[dict[str, Any]]) -> str:
     return "### Code parity\n\n" + note + "\n\n" + _table(header, table) + details
 
 
+def render_peers(rows: list[dict[str, Any]]) -> str:
+    table, everything = [], []
+    for (dataset, budget), group in _groups(rows, ("dataset", "budget")).items():
+        metric = group[0]["metric"]
+        ratios = _relative_scores(group, metric, "ours", "h2o")
+        everything += ratios
+        holdouts = {name: _median(_figures(group, name, "holdout")) for name in ("ours", "h2o")}
+        walls = {
+            name: _median([wall / budget for wall in _figures(group, name, "wall")])
+            for name in ("ours", "h2o")
+        }
+        models = _median(_figures(group, "h2o", "models"))
+        table.append(
+            [dataset, METRICS[metric].label, f"{budget:g}", str(len(group)),
+             _fmt(holdouts["ours"], 4), _fmt(holdouts["h2o"], 4), _fmt(_median(ratios)),
+             _fmt(walls["ours"], 2), _fmt(walls["h2o"], 2), _fmt(models, 0)]
+        )  # fmt: skip
+    table.append(
+        ["**median of all pairs**", "", "", str(len(everything)), "", "",
+         f"**{_fmt(_median(everything))}**", "", "", ""]
+    )  # fmt: skip
+    header = ["set", "metric", "budget s", "seeds", "ours holdout", "H2O holdout", "vs H2O",
+              "ours wall / budget", "H2O wall / budget", "H2O models"]  # fmt: skip
+    return (
+        f"### Peers at {rows[0]['budget']:g} s: ours vs H2O AutoML "
+        "(relative score, above 1 = ours better)\n\n"
+        + _h2o_note(rows[0].get("h2o_cluster") or {})
+        + "\n\n"
+        + _table(header, table)
+        + _errors(rows)
+    )
+
+
+def _figures(rows: list[dict[str, Any]], name: str, key: str) -> list[float]:
+    return [row[name][key] for row in rows if _ok(row, name)]
+
+
+def _h2o_note(cluster: dict[str, Any]) -> str:
+    server = (
+        f"H2O {cluster.get('h2o_version', 'of unknown version')}, one node listening on "
+        f"{', '.join(cluster.get('listening', [])) or 'unrecorded sockets'} with "
+        f"{cluster.get('nthreads', '?')} threads and a {cluster.get('max_memory_gib', '?')} GiB "
+        f"heap, started in {_fmt(cluster.get('start_seconds'), 1)} s before the first case"
+    )
+    return (
+        server + ". H2O's wall time covers converting the training rows to an H2OFrame and "
+        "`H2OAutoML.train`; ours covers `Run` from the constructor to the scored `Result`. "
+        "Both holdout scores come from our metric code on the same holdout rows."
+    )
+
+
 SECTION_RENDERERS = {
     "quality": lambda rows: "\n\n".join(
         render_quality(group) + "\n\n" + render_overhead(group)
@@ -430,4 +484,7 @@ SECTION_RENDERERS = {
     "scale": render_scale,
     "ideas": render_ideas,
     "parity": render_parity,
+    "peers": lambda rows: "\n\n".join(
+        render_peers(group) for group in _groups(rows, ("budget",)).values()
+    ),
 }

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import json
 import math
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
-from bench.__main__ import main
+from bench.__main__ import build_parser, main
 from bench.record import read_records
 from bench.report import budget_target, latest_sessions, relative_score, render
 
 CONTENDERS = ("ours", "flaml", "zero_shot", "lightgbm")
+ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture(scope="module")
@@ -118,3 +123,79 @@ def test_cell_latency_through_kernel(tmp_path):
         assert record[name]["n"] >= 1, record[name]
         assert 0 < record[name]["p50"] <= record[name]["p95"] <= record[name]["max"]
     assert "### Latency of a trivial cell" in render(tmp_path)
+
+
+def _peers_record(dataset, metric, ours, h2o):
+    loads = {"load_before": [1.0, 1.0, 1.0], "load_after": [1.2, 1.0, 1.0]}
+    return {
+        "section": "peers",
+        "session": "20261205-100000-abcdef",
+        "time": "2026-12-05T10:00:00+0000",
+        "dataset": dataset,
+        "metric": metric,
+        "seed": 0,
+        "budget": 30.0,
+        "h2o_cluster": {
+            "h2o_version": "3.46.0.12",
+            "listening": ["127.0.0.1:54321"],
+            "nthreads": 2,
+            "max_memory_gib": 4.0,
+            "start_seconds": 6.5,
+        },
+        "ours": {**ours, **loads},
+        "h2o": {**h2o, **loads},
+    }
+
+
+def test_peers_report_shows_ratios(tmp_path):
+    records = [
+        {"section": "session", "session": "20261205-100000-abcdef", "command": "python -m bench run --sections peers"},
+        _peers_record("credit-g", "roc_auc", {"holdout": 0.8, "wall": 30.3}, {"holdout": 0.64, "wall": 33.0, "models": 12}),
+        _peers_record("penguins", "log_loss", {"holdout": 0.05, "wall": 29.7}, {"holdout": 0.1, "wall": 31.5, "models": 20}),
+        _peers_record("ames", "rmse", {"holdout": 25000.0, "wall": 30.0}, {"error": "H2OServerError: heap full"}),
+    ]  # fmt: skip
+    (tmp_path / "peers.jsonl").write_text("".join(json.dumps(r) + "\n" for r in records))
+    text = render(tmp_path)
+    assert "### Peers at 30 s: ours vs H2O AutoML" in text
+    assert "| credit-g | ROC AUC | 30 | 1 | 0.8000 | 0.6400 | 1.250 | 1.01 | 1.10 | 12 |" in text
+    assert "| penguins | log loss | 30 | 1 | 0.0500 | 0.1000 | 2.000 | 0.99 | 1.05 | 20 |" in text
+    assert "| ames | RMSE | 30 | 1 | 25000.0000 | n/a | n/a | 1.00 | n/a | n/a |" in text
+    assert "| **median of all pairs** |  |  | 2 |  |  | **1.625** |" in text
+    assert "- ames seed 0 budget 30.0: h2o: H2OServerError: heap full" in text
+    assert "listening on 127.0.0.1:54321 with 2 threads" in text
+    assert "Command: `python -m bench run --sections peers`" in text
+
+
+def test_peers_rejects_fractional_budget(tmp_path):
+    argv = ["run", "--sections", "peers", "--budget", "2.5", "--results-dir", str(tmp_path)]
+    with pytest.raises(ValueError, match=r"invalid --budget 2\.5 for the peers section"):
+        main(argv)
+
+
+def test_default_sections_skip_peers():
+    options = build_parser().parse_args(["run"])
+    assert "peers" not in options.sections
+    assert "quality" in options.sections
+
+
+def test_bench_imports_without_h2o():
+    # A finder that rejects h2o imports simulates an environment without the peers extra.
+    program = (
+        "import sys\n"
+        "class NoH2O:\n"
+        "    def find_spec(self, name, path=None, target=None):\n"
+        "        if name.split('.')[0] == 'h2o':\n"
+        "            raise ImportError('h2o is not installed')\n"
+        "sys.meta_path.insert(0, NoH2O())\n"
+        "import bench.__main__, bench.peers, bench.report\n"
+        "bench.__main__._section_runners()\n"
+        "try:\n"
+        "    bench.peers._import_h2o()\n"
+        "except ImportError as error:\n"
+        "    print(error)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", program], capture_output=True, text=True, cwd=ROOT, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    assert "pip install 'jupyter-automl[peers]'" in done.stdout
