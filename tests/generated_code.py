@@ -109,7 +109,7 @@ def run_generated_code(
     """Run ``result``'s generated code on ``frame`` in a fresh interpreter; fail on an error.
 
     With ``new_rows``, the program then predicts them as the code's own usage comment
-    says, and the result has those predictions.
+    shows, and the result has those predictions.
     """
     data_path = folder / f"{name}.pkl"
     frame.to_pickle(data_path)
