@@ -86,9 +86,9 @@ def flaml_input(X: pd.DataFrame) -> pd.DataFrame | np.ndarray:
 
     For a frame, FLAML 2.8's transformer handles each column in turn: it took over
     20 s on 10,000 columns on a busy 2-core machine before the first trial. On
-    columns that are all numeric and have no missing values its only effects are to
-    copy the data and to drop columns that are constant in the training rows, which
-    the learners ignore anyway. Given an array, FLAML skips that work. The plan reads
+    columns that are all numeric and have no missing values its median imputer has
+    nothing to fill, so it only copies the data and drops columns that are constant in
+    the training rows, which the learners ignore anyway. Given an array, FLAML skips that work. The plan reads
     such a search as all columns numeric, in order (``codegen.plan``).
     """
     numeric = all(
@@ -152,7 +152,7 @@ class FlamlSearch:
         self.spec = spec
         self.automl = AutoML()
         self.automl._state.__class__ = BudgetControlledState
-        self.automl.should_stop = self._should_end_trial_count_search
+        self.automl.should_stop = self._should_end_search
         self.log_recorder = FlamlLogRecorder()
         self.error: BaseException | None = None
         self.trials: list[Trial] = []
@@ -325,8 +325,9 @@ class FlamlSearch:
 
     # -- budget ----------------------------------------------------------------
 
-    def _should_end_trial_count_search(self) -> bool:
-        """Tell a search without a time budget to end: on request, or past its search time."""
+    def _should_end_search(self) -> bool:
+        """Tell FLAML to start no more trials: on request, or, in a search without a time
+        budget, once its search time has passed (a time-budgeted search ends by its budget)."""
         if self.stop_requested:
             return True
         if self.counts_trials and self.trials and time.time() >= self._search_end():
