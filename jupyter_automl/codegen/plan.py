@@ -192,7 +192,7 @@ def effective_params(fitted: Any) -> dict[str, Any]:
     """
     defaults = type(fitted)().get_params()
     params = {}
-    for name, value in fitted.get_params().items():
+    for name, value in trained_params(fitted).items():
         if name in IGNORED_PARAMS:
             continue
         value = _to_builtin(value)
@@ -203,6 +203,30 @@ def effective_params(fitted: Any) -> dict[str, Any]:
                 f"parameter {name}={value!r} of {type(fitted).__name__} cannot be written as code"
             )
         params[name] = value
+    return params
+
+
+def trained_params(fitted: Any) -> dict[str, Any]:
+    """Return ``fitted.get_params()`` with ``n_estimators`` as many as were trained.
+
+    FLAML 2.8 stops a LightGBM or XGBoost trial that reaches its time limit through
+    a callback, but lowers ``n_estimators`` only when the booster reports a best
+    iteration above 0, which an XGBoost booster stopped by time does not. The
+    trial's validation loss is that of the trees actually built; refitting with the
+    configured count could take many times longer and give a different model.
+    """
+    params = fitted.get_params()
+    configured = params.get("n_estimators")
+    if not isinstance(configured, int):
+        return params
+    if hasattr(fitted, "get_booster"):  # XGBoost
+        built = fitted.get_booster().num_boosted_rounds()
+    elif hasattr(fitted, "booster_"):  # LightGBM
+        built = fitted.booster_.current_iteration()
+    else:
+        return params
+    if 0 < built < configured:
+        params["n_estimators"] = built
     return params
 
 
