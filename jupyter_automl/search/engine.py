@@ -339,6 +339,16 @@ class FlamlSearch:
         return self._deadline - self._refit_reserve() - OVERRUN_SHARE * self.spec.time_budget
 
     def _apply_budget(self) -> None:
+        """Set the time FLAML may search, which also caps the trial it starts next.
+
+        FLAML gives a trial the time left of its budget (``AutoMLState.time_budget``
+        minus the time from its start). Two limits apply. The search ends early enough
+        to refit the best pipeline so far (``_search_end``). And a trial gets no more
+        time than it could use and still be refitted before the deadline if it turned
+        out the best: its cost plus its own refit must fit in the time left. Without the
+        second limit a late trial that took most of the remaining time and became the
+        best left too little time for its refit, and the run overran its budget.
+        """
         state: Any = self.automl._state  # a BudgetControlledState, see __init__
         flaml_start = getattr(self.automl, "_start_time_flag", None)
         if flaml_start is None:
@@ -348,21 +358,30 @@ class FlamlSearch:
             return
         if not self.trials:
             return  # the budget is lowered only once a first trial has given a model
-        state.search_limit = max(self._search_end() - flaml_start, 0.0)
+        now = time.time()
+        time_left = self._deadline - FINISH_RESERVE - OVERRUN_SHARE * self.spec.time_budget - now
+        full_size = max(trial.sample_size for trial in self.trials)
+        trial_end = now + max(time_left, 0.0) / (1 + self._refit_seconds(1.0, full_size))
+        state.search_limit = max(min(self._search_end(), trial_end) - flaml_start, 0.0)
 
     def _refit_reserve(self) -> float:
-        """Estimate the seconds needed after the search: the final refits, then scoring.
+        """Estimate the seconds needed after the search: the final refits, then scoring."""
+        best = min(self.trials, key=lambda trial: trial.loss, default=None)
+        if best is None:
+            return FINISH_RESERVE
+        return self._refit_seconds(best.cost, best.sample_size) + FINISH_RESERVE
+
+    def _refit_seconds(self, cost: float, sample_size: int) -> float:
+        """Estimate the final refits of a trial that took ``cost`` seconds on ``sample_size`` rows.
 
         The run refits the best pipeline on every training row. With
         cross-validation FLAML also retrains it once (``retrain_full=False`` does
         not stop that), so the refit is counted twice. One refit is estimated from
-        the best trial's cost, scaled to the full row count (a cross-validation
-        trial fits FLAML_CV_FOLDS models on 1 - 1/FLAML_CV_FOLDS of the rows each).
+        the trial's cost, scaled to the full row count (a cross-validation trial
+        fits FLAML_CV_FOLDS models on 1 - 1/FLAML_CV_FOLDS of the rows each), with
+        a fifth more for the variation between fits.
         """
-        best = min(self.trials, key=lambda trial: trial.loss, default=None)
-        if best is None:
-            return FINISH_RESERVE
-        estimate = best.cost * len(self._X_train) / max(best.sample_size, 1)
+        estimate = cost * len(self._X_train) / max(sample_size, 1)
         if getattr(self.automl._state, "eval_method", None) == "cv":
             estimate = 2 * estimate / (FLAML_CV_FOLDS - 1)
-        return 1.2 * estimate + FINISH_RESERVE
+        return 1.2 * estimate
