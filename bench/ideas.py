@@ -2,13 +2,13 @@
 
 - ``zero-shot``: ours with FLAML's zero-shot starting points (on) vs ours as shipped (off).
 - ``ensemble``: raw FLAML with ``fit(ensemble=True)`` (on) vs ``ensemble=False`` (off).
-  In FLAML 2.8 the search stops early only when the best learner's last trial time
-  lies between the time left and twice that, and the stacking is fitted after the
-  search, outside ``time_budget``. So its cost shows as wall time over the budget.
+  In FLAML 2.8 the stacking is fitted after the search, outside ``time_budget``, and
+  the search ends early only when evaluating the best configuration took between the
+  time left and twice that. So the stacking's cost shows as wall time over the budget.
 - ``checks``: ours given each date column as one number, seconds since 1970 (on), vs
   ours as shipped (off), where FLAML's data transformer splits each date into parts
   (year, month, day, hour, ...) next to its day number. The frame is changed before
-  ``Run`` sees it, as a user could do; our checks then find no date to parse. Sets
+  ``Run`` gets it, as a user could do, so our checks find no date to parse. Sets
   without a date column get a record saying the idea does not apply.
 """
 

@@ -387,7 +387,7 @@ def _worst_wall_ratio(rows: list[dict[str, Any]], variant: str) -> float | None:
 
 
 def _stacking_note(rows: list[dict[str, Any]]) -> str:
-    """Count the "on" runs whose final model is a stacked one, where FLAML names it."""
+    """Return a sentence counting the "on" runs that ended with a stacked model."""
     models = [
         row["on"]["final_model"] for row in rows if _ok(row, "on") and "final_model" in row["on"]
     ]
