@@ -15,6 +15,8 @@ from .record import RESULTS_DIR, ResultWriter
 SECTIONS = ("quality", "budget", "first_trial", "cell_latency", "scale", "ideas", "parity", "peers")
 # peers needs the optional h2o package and Java, so it runs only when named.
 DEFAULT_SECTIONS = tuple(section for section in SECTIONS if section != "peers")
+# Keys of bench.ideas.IDEAS; listed here so that the parser imports no FLAML.
+IDEA_KEYS = ("zero-shot", "ensemble", "checks")
 
 
 def _section_runners() -> dict[str, Callable[[ResultWriter, Any], None]]:
@@ -86,6 +88,13 @@ def build_parser() -> argparse.ArgumentParser:
         nargs="+",
         default=[10_000, 100_000, 1_000_000],
         help="row counts of the scale section",
+    )
+    run.add_argument(
+        "--ideas",
+        nargs="+",
+        choices=IDEA_KEYS,
+        default=list(IDEA_KEYS),
+        help="ideas of the ideas section to measure (default: all)",
     )
     run.add_argument("--scale-budget", type=float, default=30.0, help="scale budget, in seconds")
     run.add_argument("--holdout", type=float, default=0.2, help="holdout fraction")

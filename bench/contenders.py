@@ -132,9 +132,18 @@ def _attach_panel(run: Run) -> None:
 
 
 def run_flaml(
-    split: Split, bench_set: BenchSet, seed: int, budget: float, log_path: Path
+    split: Split,
+    bench_set: BenchSet,
+    seed: int,
+    budget: float,
+    log_path: Path,
+    fit_kwargs: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """Run raw ``flaml.AutoML.fit`` with the same budget, metric, seed and learners."""
+    """Run raw ``flaml.AutoML.fit`` with the same budget, metric, seed and learners.
+
+    ``fit_kwargs`` are passed to ``fit`` as well, for example ``{"ensemble": True}``.
+    ``final_model`` in the figures names the class of the model FLAML returned.
+    """
     automl = AutoML()
     watcher = _FirstLineWatcher(log_path)
     started = time.perf_counter()
@@ -150,6 +159,7 @@ def run_flaml(
             log_file_name=str(log_path),
             log_type="all",
             verbose=0,
+            **(fit_kwargs or {}),
         )
     finally:
         wall = time.perf_counter() - started
@@ -161,6 +171,7 @@ def run_flaml(
         "trials": _count_trials(log_path),
         "best_loss": float(automl.best_loss),
         "best_learner": automl.best_estimator,
+        "final_model": type(automl.model).__name__,
     }
 
 

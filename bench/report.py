@@ -34,12 +34,12 @@ def relative_score(metric: str, ours: float, baseline: float) -> float:
 
 
 def latest_sessions(records: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
-    """Group records by section, keeping the latest session of each (section, budget).
+    """Group records by section, keeping the latest session of each (section, budget, idea).
 
     A later session at 120 s therefore adds rows to a table measured at 30 s
-    instead of replacing it.
+    instead of replacing it, and so does a later session that measured another idea.
     """
-    latest: dict[tuple[str, Any], str] = {}
+    latest: dict[tuple[str, Any, Any], str] = {}
     for record in records:
         latest[_session_key(record)] = record["session"]
     grouped: dict[str, list[dict[str, Any]]] = {}
@@ -49,8 +49,8 @@ def latest_sessions(records: list[dict[str, Any]]) -> dict[str, list[dict[str, A
     return grouped
 
 
-def _session_key(record: dict[str, Any]) -> tuple[str, Any]:
-    return record["section"], record.get("budget")
+def _session_key(record: dict[str, Any]) -> tuple[str, Any, Any]:
+    return record["section"], record.get("budget"), record.get("idea")
 
 
 def render(results_dir: Path) -> str:
@@ -369,38 +369,60 @@ def _groups(rows: list[dict[str, Any]], keys: tuple[str, ...]) -> dict[tuple, li
 
 
 def render_ideas(rows: list[dict[str, Any]]) -> str:
-    table, everything = [], []
-    for (idea, dataset, budget), group in _groups(rows, ("idea", "dataset", "budget")).items():
-        metric = group[0]["metric"]
-        ratios = _relative_scores(group, metric, "on", "off")
-        everything += ratios
-        trials = [
-            row["on"]["trials"] / max(row["off"]["trials"], 1)
-            for row in group
-            if _ok(row, "on", "off")
-        ]
+    measured = [row for row in rows if row.get("applies", True)]
+    table = []
+    for (idea,), idea_rows in _groups(measured, ("idea",)).items():
+        pairs = []
+        for (dataset, budget), group in _groups(idea_rows, ("dataset", "budget")).items():
+            ratios = _relative_scores(group, group[0]["metric"], "on", "off")
+            pairs += ratios
+            paired = [row for row in group if _ok(row, "on", "off")]
+            trials = [row["on"]["trials"] / max(row["off"]["trials"], 1) for row in paired]
+            table.append(
+                [idea, dataset, f"{budget:g}", str(len(group)), _fmt(_median(ratios)),
+                 _fmt(_worst_wall_ratio(group, "off")), _fmt(_worst_wall_ratio(group, "on")),
+                 _fmt(_median(trials), 2)]
+            )  # fmt: skip
         table.append(
-            [
-                idea,
-                dataset,
-                f"{budget:g}",
-                str(len(group)),
-                _fmt(_median(ratios)),
-                _fmt(_median(trials), 2),
-            ]
-        )
-    table.append(
-        ["**median of all pairs**", "", "", str(len(rows)), f"**{_fmt(_median(everything))}**", ""]
-    )
-    header = [
-        "idea",
-        "set",
-        "budget s",
-        "seeds",
-        "holdout on / off (above 1 = better)",
-        "trials on / off",
+            [f"**median of {idea}**", "", "", str(len(pairs)), f"**{_fmt(_median(pairs))}**",
+             "", "", ""]
+        )  # fmt: skip
+    header = ["idea", "set", "budget s", "seeds", "holdout on / off (above 1 = better)",
+              "off: worst wall / budget", "on: worst wall / budget", "trials on / off"]  # fmt: skip
+    notes = _stacking_note(measured) + _not_applicable_note(rows)
+    return "### Ideas measured on and off\n\n" + _table(header, table) + notes + _errors(rows)
+
+
+def _worst_wall_ratio(rows: list[dict[str, Any]], variant: str) -> float | None:
+    walls = [row[variant]["wall"] / row["budget"] for row in rows if _ok(row, variant)]
+    return max(walls, default=None)
+
+
+def _stacking_note(rows: list[dict[str, Any]]) -> str:
+    """Return a sentence counting the "on" runs that ended with a stacked model."""
+    models = [
+        row["on"]["final_model"] for row in rows if _ok(row, "on") and "final_model" in row["on"]
     ]
-    return "### Ideas measured on and off\n\n" + _table(header, table) + _errors(rows)
+    if not models:
+        return ""
+    stacked = sum(1 for model in models if model.startswith("Stacking"))
+    return (
+        f"\n\nFLAML final ensemble: a stacked model was built in {stacked} of {len(models)} "
+        "runs with `ensemble=True`; FLAML stacks only when more than one learner has a best "
+        "configuration, and otherwise returns the best single model."
+    )
+
+
+def _not_applicable_note(rows: list[dict[str, Any]]) -> str:
+    skipped = [row for row in rows if not row.get("applies", True)]
+    lines = [
+        f"- {idea} on {', '.join(dict.fromkeys(row['dataset'] for row in group))}: "
+        f"{group[0].get('reason', 'does not apply')}"
+        for (idea,), group in _groups(skipped, ("idea",)).items()
+    ]
+    return (
+        "\n\nNot measured, because the idea does not apply:\n" + "\n".join(lines) if lines else ""
+    )
 
 
 def render_parity(rows: list[dict[str, Any]]) -> str:

@@ -8,9 +8,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
-from bench.__main__ import build_parser, main
+from bench.__main__ import IDEA_KEYS, build_parser, main
+from bench.ideas import IDEA_RUNNERS, IDEAS, date_columns, dates_as_seconds
 from bench.record import read_records
 from bench.report import budget_target, latest_sessions, relative_score, render
 
@@ -74,6 +76,116 @@ def test_report_shows_measured_ratio(results_dir):
     assert "### Quality at 2 s" in text
     assert "### Budget honesty" in text
     assert "Command: `python -m bench run --suite tiny" in text
+
+
+@pytest.fixture(scope="module")
+def ideas_dir(tmp_path_factory):
+    """Two sessions, as the ideas are meant to be run: each idea on the sets it needs."""
+    folder = tmp_path_factory.mktemp("ideas-results")
+    common = ["--budget", "2", "--seeds", "1", "--sections", "ideas", "--results-dir", str(folder)]
+    assert main(["run", "--sets", "penguins", "hotel_rates", "--ideas", "checks", *common]) == 0
+    assert main(["run", "--sets", "penguins", "--ideas", "ensemble", *common]) == 0
+    return folder
+
+
+def _write_results(path, records):
+    path.write_text("".join(json.dumps(record) + "\n" for record in records))
+
+
+def _idea_records(folder, idea, dataset):
+    return [
+        record
+        for record in _section(folder, "ideas")
+        if record["idea"] == idea and record["dataset"] == dataset
+    ]
+
+
+def test_ensemble_idea_runs_both(ideas_dir):
+    (record,) = _idea_records(ideas_dir, "FLAML final ensemble", "penguins")
+    assert record["order"] == ["off", "on"]
+    for variant in ("off", "on"):
+        figures = record[variant]
+        assert "error" not in figures, figures
+        assert math.isfinite(figures["holdout"]), variant
+        assert figures["trials"] >= 1, variant
+        assert figures["wall"] > 0, variant
+    assert not record["off"]["final_model"].startswith("Stacking")
+
+
+def test_checks_idea_skips_dateless_set(ideas_dir):
+    (record,) = _idea_records(ideas_dir, "dates as one number, not split", "penguins")
+    assert record["applies"] is False
+    assert "on" not in record
+
+
+def test_checks_idea_runs_on_dates(ideas_dir):
+    (record,) = _idea_records(ideas_dir, "dates as one number, not split", "hotel_rates")
+    assert record["applies"] is True
+    assert record["columns"] == ["arrival_date"]
+    for variant in ("off", "on"):
+        assert "error" not in record[variant], record[variant]
+        assert math.isfinite(record[variant]["holdout"]), variant
+
+
+def test_ideas_report_keeps_both_sessions(ideas_dir):
+    text = render(ideas_dir)
+    assert "| FLAML final ensemble | penguins | 2 | 1 |" in text
+    assert "| dates as one number, not split | hotel_rates | 2 | 1 |" in text
+    assert "| **median of FLAML final ensemble** |  |  | 1 |" in text
+    assert "| **median of dates as one number, not split** |  |  | 1 |" in text
+    assert "- dates as one number, not split on penguins: no date column" in text
+    assert "runs with `ensemble=True`" in text
+
+
+def test_ideas_report_shows_wall_ratios(tmp_path):
+    loads = {"load_before": [1.0, 1.0, 1.0], "load_after": [1.0, 1.0, 1.0]}
+    records = [
+        {"section": "ideas", "session": "s", "time": "2026-12-05T10:00:00+0000",
+         "idea": "zero-shot starting points", "dataset": "credit-g", "metric": "roc_auc",
+         "seed": seed, "budget": 30.0, "order": ["off", "on"],
+         "off": {"holdout": 0.8, "wall": wall_off, "trials": 40, **loads},
+         "on": {"holdout": 0.84, "wall": 29.0, "trials": 20, **loads}}
+        for seed, wall_off in ((0, 27.0), (1, 33.0))
+    ]  # fmt: skip
+    _write_results(tmp_path / "ideas.jsonl", records)
+    text = render(tmp_path)
+    assert (
+        "| zero-shot starting points | credit-g | 30 | 2 | 1.050 | 1.100 | 0.967 | 0.50 |" in text
+    )
+    assert "| **median of zero-shot starting points** |  |  | 2 | **1.050** |" in text
+    assert "Not measured" not in text
+
+
+def test_idea_keys_match_runners():
+    assert tuple(IDEAS) == IDEA_KEYS
+    assert tuple(IDEA_RUNNERS) == IDEA_KEYS
+
+
+def test_dates_as_seconds_uses_wall_clock():
+    wall_clock = pd.to_datetime(["1970-01-01 01:00", None, "1970-01-02 00:00"] * 4)
+    frame = pd.DataFrame(
+        {
+            "when": wall_clock.tz_localize("Europe/Berlin"),
+            "text": ["1970-01-01T00:00:10Z", "1970-01-01T00:01:00+01:00", None] * 4,
+            "x": range(12),
+            "y": [0, 1] * 6,
+        }
+    )
+    dates = date_columns(frame, "y")
+    assert dates == {"when": "Europe/Berlin", "text": None}
+    numbers = dates_as_seconds(frame, dates)
+    assert numbers["when"].tolist()[:3] == pytest.approx([3600.0, math.nan, 86400.0], nan_ok=True)
+    assert numbers["text"].tolist()[:3] == pytest.approx([10.0, -3540.0, math.nan], nan_ok=True)
+    assert numbers["x"].equals(frame["x"])
+
+
+def test_later_idea_session_adds_rows():
+    records = [
+        {"section": "ideas", "session": "a", "budget": 30, "idea": "zero-shot starting points"},
+        {"section": "ideas", "session": "b", "budget": 30, "idea": "FLAML final ensemble"},
+    ]
+    grouped = latest_sessions(records)
+    assert [row["session"] for row in grouped["ideas"]] == ["a", "b"]
 
 
 def test_relative_score_above_one_when_better():
@@ -154,7 +266,7 @@ def test_peers_report_shows_ratios(tmp_path):
         _peers_record("penguins", "log_loss", {"holdout": 0.05, "wall": 29.7}, {"holdout": 0.1, "wall": 31.5, "models": 20}),
         _peers_record("ames", "rmse", {"holdout": 25000.0, "wall": 30.0}, {"error": "H2OServerError: heap full"}),
     ]  # fmt: skip
-    (tmp_path / "peers.jsonl").write_text("".join(json.dumps(r) + "\n" for r in records))
+    _write_results(tmp_path / "peers.jsonl", records)
     text = render(tmp_path)
     assert "### Peers at 30 s: ours vs H2O AutoML" in text
     assert "| credit-g | ROC AUC | 30 | 1 | 0.8000 | 0.6400 | 1.250 | 1.01 | 1.10 | 12 |" in text
