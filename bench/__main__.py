@@ -9,6 +9,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from jupyter_automl.codegen.plan import SUPPORTED_LEARNERS
+
 from .datasets import SETS, SUITES
 from .record import RESULTS_DIR, ResultWriter
 
@@ -88,6 +90,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="row counts of the scale section",
     )
     run.add_argument("--scale-budget", type=float, default=30.0, help="scale budget, in seconds")
+    run.add_argument(
+        "--parity-learners",
+        nargs="+",
+        choices=SUPPORTED_LEARNERS,
+        help="learners of the code-parity section (default: every learner the generated "
+        "code supports)",
+    )
     run.add_argument("--holdout", type=float, default=0.2, help="holdout fraction")
     run.add_argument("--results-dir", type=Path, default=RESULTS_DIR, help="where to write")
     report = commands.add_parser("report", help="print the Markdown tables of the latest results")

@@ -419,7 +419,47 @@ def render_parity(rows: list[dict[str, Any]]) -> str:
         if row.get("error") or row.get("program_error")
     ]
     details = "\n\nFailures:\n" + "\n".join(problems) if problems else ""
-    return "### Code parity\n\n" + note + "\n\n" + _table(header, table) + details
+    timing = render_parity_time(rows)
+    return "### Code parity\n\n" + note + "\n\n" + _table(header, table) + details + timing
+
+
+def render_parity_time(rows: list[dict[str, Any]]) -> str:
+    """Tabulate each generated program's run time against the run's final refit."""
+    timed = [row for row in rows if row.get("refit_seconds")]
+    if not timed:
+        return ""  # sessions from before the refit was timed
+    table, program_ratios, fit_ratios = [], [], []
+    for row in timed:
+        program_ratio = _safe_ratio(row.get("program_seconds"), row["refit_seconds"])
+        fit_ratio = _safe_ratio(row.get("fit_seconds"), row["refit_seconds"])
+        if program_ratio is not None:
+            program_ratios.append(program_ratio)
+        if fit_ratio is not None:
+            fit_ratios.append(fit_ratio)
+        table.append(
+            [row["dataset"], row["learner"], _fmt(row["refit_seconds"], 3),
+             _fmt(row.get("program_seconds"), 2), _fmt(row.get("fit_seconds"), 3),
+             _fmt(program_ratio, 1), _fmt(fit_ratio, 2)]
+        )  # fmt: skip
+    table.append(
+        ["**median of all pairs**", "", "", "", "",
+         f"**{_fmt(_median(program_ratios), 1)}**", f"**{_fmt(_median(fit_ratios), 2)}**"]
+    )  # fmt: skip
+    header = ["set", "learner", "run refit s", "program s", "program fit s",
+              "program / refit", "program fit / refit"]  # fmt: skip
+    note = (
+        "Run refit: `Run._refit`, the final fit of the chosen pipeline on every training row "
+        "inside the run. Program: the generated code's whole run in a fresh interpreter, "
+        "start and imports included. Program fit: its statements that encode the labels, "
+        "prepare the features outside the pipeline and call `model.fit`, which is the "
+        "work of the run's refit. Both fit the same pipeline on the same rows."
+    )
+    return (
+        "\n\n#### Generated code run time against the run's final refit\n\n"
+        + note
+        + "\n\n"
+        + _table(header, table)
+    )
 
 
 def render_peers(rows: list[dict[str, Any]]) -> str:

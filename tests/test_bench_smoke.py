@@ -28,6 +28,15 @@ def results_dir(tmp_path_factory):
     return folder
 
 
+@pytest.fixture(scope="module")
+def parity_dir(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("bench-parity")
+    argv = ["run", "--sections", "parity", "--sets", "penguins", "--parity-learners", "lgbm",
+            "--short-budget", "2", "--results-dir", str(folder)]  # fmt: skip
+    assert main(argv) == 0
+    return folder
+
+
 def _section(results_dir, name):
     return [record for record in read_records(results_dir) if record["section"] == name]
 
@@ -74,6 +83,26 @@ def test_report_shows_measured_ratio(results_dir):
     assert "### Quality at 2 s" in text
     assert "### Budget honesty" in text
     assert "Command: `python -m bench run --suite tiny" in text
+
+
+def test_parity_record_times_refit(parity_dir):
+    (record,) = _section(parity_dir, "parity")
+    assert record["dataset"] == "penguins"
+    assert record["learner"] == "lgbm"
+    assert record["reproduced"], record
+    assert record["refit_seconds"] > 0
+    assert record["fit_seconds"] > 0
+    assert record["code_seconds"] > record["fit_seconds"]
+    assert record["program_seconds"] > record["code_seconds"]
+
+
+def test_report_shows_refit_ratio(parity_dir):
+    text = render(parity_dir)
+    (parity,) = _section(parity_dir, "parity")
+    ratio = parity["program_seconds"] / parity["refit_seconds"]
+    assert "#### Generated code run time against the run's final refit" in text
+    assert f"| penguins | lgbm | {parity['refit_seconds']:.3f} |" in text
+    assert f"| **median of all pairs** |  |  |  |  | **{ratio:.1f}** |" in text
 
 
 def test_relative_score_above_one_when_better():
