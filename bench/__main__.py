@@ -11,12 +11,13 @@ from typing import Any
 
 from jupyter_automl.codegen.plan import SUPPORTED_LEARNERS
 
-from .datasets import SETS, SUITES
+from .datasets import ALL_ROWS, SETS, SUITES
 from .record import RESULTS_DIR, ResultWriter
 
 SECTIONS = ("quality", "budget", "first_trial", "cell_latency", "scale", "ideas", "parity", "peers")
 # peers needs the optional h2o package and Java, so it runs only when named.
 DEFAULT_SECTIONS = tuple(section for section in SECTIONS if section != "peers")
+SCALE_DATA = ("adult-like", "flights")
 
 
 def _section_runners() -> dict[str, Callable[[ResultWriter, Any], None]]:
@@ -48,6 +49,26 @@ def _sections(text: str) -> list[str]:
             f"unknown section(s) {', '.join(unknown)}; choose from {', '.join(SECTIONS)}"
         )
     return names
+
+
+def _count(text: str, minimum: int, alternative: str = "") -> int:
+    """Parse a whole number of at least ``minimum``, naming ``alternative`` in the error."""
+    try:
+        number = int(text)
+    except ValueError:
+        number = minimum - 1
+    if number < minimum:
+        raise argparse.ArgumentTypeError(
+            f"invalid count {text!r}; pass a whole number of {minimum} or more{alternative}"
+        )
+    return number
+
+
+def _row_count(text: str) -> int | str:
+    """Parse a row count: a positive whole number, or ``all`` for every row of the set."""
+    if text == ALL_ROWS:
+        return ALL_ROWS
+    return _count(text, 1, f", or '{ALL_ROWS}' for every row")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -87,9 +108,29 @@ def build_parser() -> argparse.ArgumentParser:
         type=int,
         nargs="+",
         default=[10_000, 100_000, 1_000_000],
-        help="row counts of the scale section",
+        help="row counts of the adult-like frame in the scale section",
     )
-    run.add_argument("--scale-budget", type=float, default=30.0, help="scale budget, in seconds")
+    run.add_argument(
+        "--scale-data",
+        nargs="+",
+        choices=SCALE_DATA,
+        default=["adult-like"],
+        help="frames of the scale section, measured in this order: adult-like (synthetic "
+        "rows shaped like adult, at --rows) and flights (row samples, at --flights-rows)",
+    )
+    run.add_argument(
+        "--flights-rows",
+        type=_row_count,
+        nargs="+",
+        default=[10_000, 100_000, ALL_ROWS],
+        help=f"row counts of the flights samples in the scale section; '{ALL_ROWS}' is every row",
+    )
+    run.add_argument(
+        "--scale-budget",
+        type=float,
+        default=30.0,
+        help="budget of the scale searches, in seconds",
+    )
     run.add_argument(
         "--parity-learners",
         nargs="+",

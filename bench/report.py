@@ -325,12 +325,21 @@ def render_scale(rows: list[dict[str, Any]]) -> str:
         "over the frame's in-memory size (pandas, deep). Trials per minute over the whole call."
     )
     return (
-        "### Scale (synthetic rows shaped like adult)\n\n"
+        f"### Scale ({_scale_frame(rows[0])})\n\n"
         + note
         + "\n\n"
         + _table(header, table)
         + _errors(rows)
     )
+
+
+def _scale_frame(row: dict[str, Any]) -> str:
+    """Describe the frame of a scale record, for a table heading."""
+    if row["dataset"] == "adult-like":
+        return "synthetic rows shaped like adult"
+    if "full_rows" in row:
+        return f"{row['dataset']}, random row samples of its {row['full_rows']:,} rows"
+    return row["dataset"]
 
 
 def _scale_figures(figures: dict[str, Any], frame_bytes: int) -> dict[str, float | None]:
@@ -522,6 +531,7 @@ SECTION_RENDERERS = {
     "first_trial": render_first_trial,
     "cell_latency": render_cell_latency,
     "scale": render_scale,
+    "scale_flights": render_scale,
     "ideas": render_ideas,
     "parity": render_parity,
     "peers": lambda rows: "\n\n".join(

@@ -29,10 +29,12 @@ def results_dir(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def parity_dir(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("bench-parity")
-    argv = ["run", "--sections", "parity", "--sets", "penguins", "--parity-learners", "lgbm",
-            "--short-budget", "2", "--results-dir", str(folder)]  # fmt: skip
+def scale_parity_dir(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("bench-scale-parity")
+    argv = ["run", "--sections", "scale,parity", "--scale-data", "flights",
+            "--flights-rows", "1000", "--scale-budget", "2", "--sets", "penguins",
+            "--parity-learners", "lgbm", "--short-budget", "2",
+            "--results-dir", str(folder)]  # fmt: skip
     assert main(argv) == 0
     return folder
 
@@ -85,8 +87,23 @@ def test_report_shows_measured_ratio(results_dir):
     assert "Command: `python -m bench run --suite tiny" in text
 
 
-def test_parity_record_times_refit(parity_dir):
-    (record,) = _section(parity_dir, "parity")
+def test_scale_flights_record_sampled(scale_parity_dir):
+    (record,) = _section(scale_parity_dir, "scale_flights")
+    assert record["dataset"] == "flights"
+    assert record["rows"] == 1000
+    assert record["full_rows"] > 300_000
+    assert record["n_train"] + record["n_holdout"] == 1000
+    for name in ("ours", "flaml"):
+        figures = record[name]
+        assert "error" not in figures, figures
+        assert figures["trials"] >= 1, name
+        assert figures["first_trial"] > 0, name
+        assert figures["rss_peak"] >= figures["rss_before"], name
+    assert not _section(scale_parity_dir, "scale")  # adult-like was not selected
+
+
+def test_parity_record_times_refit(scale_parity_dir):
+    (record,) = _section(scale_parity_dir, "parity")
     assert record["dataset"] == "penguins"
     assert record["learner"] == "lgbm"
     assert record["reproduced"], record
@@ -96,13 +113,39 @@ def test_parity_record_times_refit(parity_dir):
     assert record["program_seconds"] > record["code_seconds"]
 
 
-def test_report_shows_refit_ratio(parity_dir):
-    text = render(parity_dir)
-    (parity,) = _section(parity_dir, "parity")
+def test_report_shows_flights_and_refit(scale_parity_dir):
+    text = render(scale_parity_dir)
+    (parity,) = _section(scale_parity_dir, "parity")
     ratio = parity["program_seconds"] / parity["refit_seconds"]
+    assert "### Scale (flights, random row samples of its " in text
+    assert "| 1,000 | 0 |" in text
     assert "#### Generated code run time against the run's final refit" in text
     assert f"| penguins | lgbm | {parity['refit_seconds']:.3f} |" in text
     assert f"| **median of all pairs** |  |  |  |  | **{ratio:.1f}** |" in text
+
+
+def test_flights_rows_above_set_rejected(tmp_path):
+    argv = ["run", "--sections", "scale", "--scale-data", "flights",
+            "--flights-rows", "10000", "400000", "--results-dir", str(tmp_path)]  # fmt: skip
+    with pytest.raises(ValueError, match=r"invalid --flights-rows 400000: the set has"):
+        main(argv)
+    assert not _section(tmp_path, "scale_flights")
+
+
+def test_default_scale_options_unchanged():
+    options = build_parser().parse_args(["run"])
+    assert options.scale_data == ["adult-like"]
+    assert options.rows == [10_000, 100_000, 1_000_000]
+    assert "scale" in options.sections
+
+
+@pytest.mark.parametrize("value", ["0", "-5", "many"])
+def test_flights_rows_rejects_bad_count(value, capsys):
+    with pytest.raises(SystemExit):
+        build_parser().parse_args(["run", "--flights-rows", value])
+    assert f"invalid count {value!r}; pass a whole number of 1 or more, or 'all'" in (
+        capsys.readouterr().err
+    )
 
 
 def test_relative_score_above_one_when_better():
