@@ -14,9 +14,14 @@ from jupyter_automl.codegen.plan import SUPPORTED_LEARNERS
 from .datasets import ALL_ROWS, SETS, SUITES
 from .record import RESULTS_DIR, ResultWriter
 
-SECTIONS = ("quality", "budget", "first_trial", "cell_latency", "scale", "ideas", "parity", "peers")
-# peers needs the optional h2o package and Java, so it runs only when named.
-DEFAULT_SECTIONS = tuple(section for section in SECTIONS if section != "peers")
+SECTIONS = (
+    "quality", "budget", "first_trial", "cell_latency", "scale", "scale_parallel", "ideas",
+    "parity", "peers",
+)  # fmt: skip
+# peers needs the optional h2o package and Java, and scale_parallel the ray extra, so
+# they run only when named.
+OPTIONAL_SECTIONS = ("scale_parallel", "peers")
+DEFAULT_SECTIONS = tuple(section for section in SECTIONS if section not in OPTIONAL_SECTIONS)
 SCALE_DATA = ("adult-like", "flights")
 
 
@@ -27,7 +32,7 @@ def _section_runners() -> dict[str, Callable[[ResultWriter, Any], None]]:
     from .peers import run_peers
     from .quality import run_quality
     from .responsiveness import run_cell_latency, run_first_trial
-    from .scale import run_scale
+    from .scale import run_scale, run_scale_parallel
 
     return {
         "quality": run_quality,
@@ -35,6 +40,7 @@ def _section_runners() -> dict[str, Callable[[ResultWriter, Any], None]]:
         "first_trial": run_first_trial,
         "cell_latency": run_cell_latency,
         "scale": run_scale,
+        "scale_parallel": run_scale_parallel,
         "ideas": run_ideas,
         "parity": run_parity,
         "peers": run_peers,
@@ -71,6 +77,10 @@ def _row_count(text: str) -> int | str:
     return _count(text, 1, f", or '{ALL_ROWS}' for every row")
 
 
+def _concurrent_trials(text: str) -> int:
+    return _count(text, 2)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -88,7 +98,8 @@ def build_parser() -> argparse.ArgumentParser:
         type=_sections,
         default=list(DEFAULT_SECTIONS),
         help=f"comma-separated sections to run, from {','.join(SECTIONS)} "
-        "(default: all but peers, which needs the peers extra and Java)",
+        "(default: all but peers, which needs the peers extra and Java, and scale_parallel, "
+        "which needs the ray extra)",
     )
     run.add_argument(
         "--honesty-budgets",
@@ -126,10 +137,23 @@ def build_parser() -> argparse.ArgumentParser:
         help=f"row counts of the flights samples in the scale section; '{ALL_ROWS}' is every row",
     )
     run.add_argument(
+        "--parallel-rows",
+        type=int,
+        nargs="+",
+        default=[100_000, 1_000_000],
+        help="row counts of the adult-like frame in the scale_parallel section",
+    )
+    run.add_argument(
+        "--concurrent-trials",
+        type=_concurrent_trials,
+        default=2,
+        help="trials that run at once on Ray in the scale_parallel section",
+    )
+    run.add_argument(
         "--scale-budget",
         type=float,
         default=30.0,
-        help="budget of the scale searches, in seconds",
+        help="budget of the scale and scale_parallel searches, in seconds",
     )
     run.add_argument(
         "--parity-learners",

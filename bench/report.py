@@ -342,6 +342,61 @@ def _scale_frame(row: dict[str, Any]) -> str:
     return row["dataset"]
 
 
+def render_scale_parallel(rows: list[dict[str, Any]]) -> str:
+    table = []
+    for row in rows:
+        cells = [f"{row['rows']:,}", f"{row['frame_bytes'] / 2**20:.0f}"]
+        figures = {name: _parallel_figures(row[name]) for name in ("ours", "ray")}
+        for name in ("ours", "ray"):
+            cells += [_fmt(value, 2) for value in figures[name].values()]
+        cells += [
+            _fmt(_safe_ratio(figures["ray"][key], figures["ours"][key]), 2)
+            for key in ("first_trial", "trials_per_minute")
+        ]
+        table.append(cells)
+    first = rows[0]
+    header = ["rows", "frame MiB",
+              "one at a time: first trial s", "trials/min", "trials/min after the first",
+              "holdout ROC AUC",
+              f"Ray, {first['concurrent_trials']} at a time: first trial s", "trials/min",
+              "trials/min after the first", "holdout ROC AUC",
+              "first trial, Ray / one at a time", "trials/min, Ray / one at a time"]  # fmt: skip
+    cluster = first.get("cluster") or {}
+    note = (
+        f"Ours with trials one at a time against ours with "
+        f"`n_concurrent_trials={first['concurrent_trials']}` on Ray, on the same frame and "
+        f"split at a {first['budget']:g} s budget. Before the first case the process "
+        f"connected to Ray in {_fmt(cluster.get('connect_seconds'), 1)} s: "
+        f"{cluster.get('message', 'not recorded')}. So no measured call pays for starting a "
+        "cluster, but each search on Ray starts its own workers, and that time is part of "
+        "its first trial. First trial: seconds from the `Run` constructor. Trials per "
+        "minute over the whole call, and over the time after the first trial."
+    )
+    return (
+        "### Scale with the Ray backend (synthetic rows shaped like adult)\n\n"
+        + note
+        + "\n\n"
+        + _table(header, table)
+        + _errors(rows)
+    )
+
+
+def _parallel_figures(figures: dict[str, Any]) -> dict[str, float | None]:
+    if "error" in figures:
+        return {"first_trial": None, "trials_per_minute": None, "after_first": None,
+                "holdout": None}  # fmt: skip
+    first_trial = figures.get("first_trial")
+    after_first = None
+    if first_trial is not None and figures["wall"] > first_trial:
+        after_first = (figures["trials"] - 1) / (figures["wall"] - first_trial) * 60
+    return {
+        "first_trial": first_trial,
+        "trials_per_minute": figures["trials"] / figures["wall"] * 60,
+        "after_first": after_first,
+        "holdout": figures["holdout"],
+    }
+
+
 def _scale_figures(figures: dict[str, Any], frame_bytes: int) -> dict[str, float | None]:
     if "error" in figures:
         return {"first_trial": None, "trials_per_minute": None, "peak": None}
@@ -532,6 +587,7 @@ SECTION_RENDERERS = {
     "cell_latency": render_cell_latency,
     "scale": render_scale,
     "scale_flights": render_scale,
+    "scale_parallel": render_scale_parallel,
     "ideas": render_ideas,
     "parity": render_parity,
     "peers": lambda rows: "\n\n".join(
