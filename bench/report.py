@@ -337,12 +337,76 @@ def render_scale(rows: list[dict[str, Any]]) -> str:
         "over the frame's in-memory size (pandas, deep). Trials per minute over the whole call."
     )
     return (
-        "### Scale (synthetic rows shaped like adult)\n\n"
+        f"### Scale ({_scale_frame(rows[0])})\n\n"
         + note
         + "\n\n"
         + _table(header, table)
         + _errors(rows)
     )
+
+
+def _scale_frame(row: dict[str, Any]) -> str:
+    """Describe the frame of a scale record, for a table heading."""
+    if row["dataset"] == "adult-like":
+        return "synthetic rows shaped like adult"
+    if "full_rows" in row:
+        return f"{row['dataset']}, random row samples of its {row['full_rows']:,} rows"
+    return row["dataset"]
+
+
+def render_scale_parallel(rows: list[dict[str, Any]]) -> str:
+    table = []
+    for row in rows:
+        cells = [f"{row['rows']:,}", f"{row['frame_bytes'] / 2**20:.0f}"]
+        figures = {name: _parallel_figures(row[name]) for name in ("ours", "ray")}
+        for name in ("ours", "ray"):
+            cells += [_fmt(value, 2) for value in figures[name].values()]
+        cells += [
+            _fmt(_safe_ratio(figures["ray"][key], figures["ours"][key]), 2)
+            for key in ("first_trial", "trials_per_minute")
+        ]
+        table.append(cells)
+    first = rows[0]
+    header = ["rows", "frame MiB",
+              "one at a time: first trial s", "trials/min", "trials/min after the first",
+              "holdout ROC AUC",
+              f"Ray, {first['concurrent_trials']} at a time: first trial s", "trials/min",
+              "trials/min after the first", "holdout ROC AUC",
+              "first trial, Ray / one at a time", "trials/min, Ray / one at a time"]  # fmt: skip
+    cluster = first.get("cluster") or {}
+    note = (
+        f"Ours with trials one at a time against ours with "
+        f"`n_concurrent_trials={first['concurrent_trials']}` on Ray, on the same frame and "
+        f"split at a {first['budget']:g} s budget. Before the first case the process "
+        f"connected to Ray in {_fmt(cluster.get('connect_seconds'), 1)} s: "
+        f"{cluster.get('message', 'not recorded')}. So no measured call pays for starting a "
+        "cluster, but each search on Ray starts its own workers, and that time is part of "
+        "its first trial. First trial: seconds from the `Run` constructor. Trials per "
+        "minute over the whole call, and over the time after the first trial."
+    )
+    return (
+        "### Scale with the Ray backend (synthetic rows shaped like adult)\n\n"
+        + note
+        + "\n\n"
+        + _table(header, table)
+        + _errors(rows)
+    )
+
+
+def _parallel_figures(figures: dict[str, Any]) -> dict[str, float | None]:
+    if "error" in figures:
+        return {"first_trial": None, "trials_per_minute": None, "after_first": None,
+                "holdout": None}  # fmt: skip
+    first_trial = figures.get("first_trial")
+    after_first = None
+    if first_trial is not None and figures["wall"] > first_trial:
+        after_first = (figures["trials"] - 1) / (figures["wall"] - first_trial) * 60
+    return {
+        "first_trial": first_trial,
+        "trials_per_minute": figures["trials"] / figures["wall"] * 60,
+        "after_first": after_first,
+        "holdout": figures["holdout"],
+    }
 
 
 def _scale_figures(figures: dict[str, Any], frame_bytes: int) -> dict[str, float | None]:
@@ -453,7 +517,47 @@ def render_parity(rows: list[dict[str, Any]]) -> str:
         if row.get("error") or row.get("program_error")
     ]
     details = "\n\nFailures:\n" + "\n".join(problems) if problems else ""
-    return "### Code parity\n\n" + note + "\n\n" + _table(header, table) + details
+    timing = render_parity_time(rows)
+    return "### Code parity\n\n" + note + "\n\n" + _table(header, table) + details + timing
+
+
+def render_parity_time(rows: list[dict[str, Any]]) -> str:
+    """Tabulate each generated program's run time against the run's final refit."""
+    timed = [row for row in rows if row.get("refit_seconds")]
+    if not timed:
+        return ""  # sessions from before the refit was timed
+    table, program_ratios, fit_ratios = [], [], []
+    for row in timed:
+        program_ratio = _safe_ratio(row.get("program_seconds"), row["refit_seconds"])
+        fit_ratio = _safe_ratio(row.get("fit_seconds"), row["refit_seconds"])
+        if program_ratio is not None:
+            program_ratios.append(program_ratio)
+        if fit_ratio is not None:
+            fit_ratios.append(fit_ratio)
+        table.append(
+            [row["dataset"], row["learner"], _fmt(row["refit_seconds"], 3),
+             _fmt(row.get("program_seconds"), 2), _fmt(row.get("fit_seconds"), 3),
+             _fmt(program_ratio, 1), _fmt(fit_ratio, 2)]
+        )  # fmt: skip
+    table.append(
+        ["**median of all pairs**", "", "", "", "",
+         f"**{_fmt(_median(program_ratios), 1)}**", f"**{_fmt(_median(fit_ratios), 2)}**"]
+    )  # fmt: skip
+    header = ["set", "learner", "run refit s", "program s", "program fit s",
+              "program / refit", "program fit / refit"]  # fmt: skip
+    note = (
+        "Run refit: `Run._refit`, the final fit of the chosen pipeline on every training row "
+        "inside the run. Program: the generated code's whole run in a fresh interpreter, "
+        "start and imports included. Program fit: its statements that encode the labels, "
+        "prepare the features outside the pipeline and call `model.fit`, which is the "
+        "work of the run's refit. Both fit the same pipeline on the same rows."
+    )
+    return (
+        "\n\n#### Generated code run time against the run's final refit\n\n"
+        + note
+        + "\n\n"
+        + _table(header, table)
+    )
 
 
 def render_peers(rows: list[dict[str, Any]]) -> str:
@@ -516,6 +620,8 @@ SECTION_RENDERERS = {
     "first_trial": render_first_trial,
     "cell_latency": render_cell_latency,
     "scale": render_scale,
+    "scale_flights": render_scale,
+    "scale_parallel": render_scale_parallel,
     "ideas": render_ideas,
     "parity": render_parity,
     "peers": lambda rows: "\n\n".join(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -25,6 +26,17 @@ def results_dir(tmp_path_factory):
     folder = tmp_path_factory.mktemp("bench-results")
     argv = ["run", "--suite", "tiny", "--budget", "2", "--seeds", "1",
             "--sections", "quality,budget", "--honesty-budgets", "2",
+            "--results-dir", str(folder)]  # fmt: skip
+    assert main(argv) == 0
+    return folder
+
+
+@pytest.fixture(scope="module")
+def scale_parity_dir(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("bench-scale-parity")
+    argv = ["run", "--sections", "scale,parity", "--scale-data", "flights",
+            "--flights-rows", "1000", "--scale-budget", "2", "--sets", "penguins",
+            "--parity-learners", "lgbm", "--short-budget", "2",
             "--results-dir", str(folder)]  # fmt: skip
     assert main(argv) == 0
     return folder
@@ -188,6 +200,127 @@ def test_later_idea_session_adds_rows():
     assert [row["session"] for row in grouped["ideas"]] == ["a", "b"]
 
 
+def test_scale_flights_record_sampled(scale_parity_dir):
+    (record,) = _section(scale_parity_dir, "scale_flights")
+    assert record["dataset"] == "flights"
+    assert record["rows"] == 1000
+    assert record["full_rows"] > 300_000
+    assert record["n_train"] + record["n_holdout"] == 1000
+    for name in ("ours", "flaml"):
+        figures = record[name]
+        assert "error" not in figures, figures
+        assert figures["trials"] >= 1, name
+        assert figures["first_trial"] > 0, name
+        assert figures["rss_peak"] >= figures["rss_before"], name
+    assert not _section(scale_parity_dir, "scale")  # adult-like was not selected
+
+
+def test_parity_record_times_refit(scale_parity_dir):
+    (record,) = _section(scale_parity_dir, "parity")
+    assert record["dataset"] == "penguins"
+    assert record["learner"] == "lgbm"
+    assert record["reproduced"], record
+    assert record["refit_seconds"] > 0
+    assert record["fit_seconds"] > 0
+    assert record["code_seconds"] > record["fit_seconds"]
+    assert record["program_seconds"] > record["code_seconds"]
+
+
+def test_report_shows_flights_and_refit(scale_parity_dir):
+    text = render(scale_parity_dir)
+    (parity,) = _section(scale_parity_dir, "parity")
+    ratio = parity["program_seconds"] / parity["refit_seconds"]
+    assert "### Scale (flights, random row samples of its " in text
+    assert "| 1,000 | 0 |" in text
+    assert "#### Generated code run time against the run's final refit" in text
+    assert f"| penguins | lgbm | {parity['refit_seconds']:.3f} |" in text
+    assert f"| **median of all pairs** |  |  |  |  | **{ratio:.1f}** |" in text
+
+
+def test_flights_rows_above_set_rejected(tmp_path):
+    argv = ["run", "--sections", "scale", "--scale-data", "flights",
+            "--flights-rows", "10000", "400000", "--results-dir", str(tmp_path)]  # fmt: skip
+    with pytest.raises(ValueError, match=r"invalid --flights-rows 400000: the set has"):
+        main(argv)
+    assert not _section(tmp_path, "scale_flights")
+
+
+def test_default_scale_options_unchanged():
+    options = build_parser().parse_args(["run"])
+    assert options.scale_data == ["adult-like"]
+    assert options.rows == [10_000, 100_000, 1_000_000]
+    assert "scale" in options.sections
+    assert "scale_parallel" not in options.sections
+
+
+@pytest.mark.parametrize("value", ["0", "-5", "many"])
+def test_flights_rows_rejects_bad_count(value, capsys):
+    with pytest.raises(SystemExit):
+        build_parser().parse_args(["run", "--flights-rows", value])
+    assert f"invalid count {value!r}; pass a whole number of 1 or more, or 'all'" in (
+        capsys.readouterr().err
+    )
+
+
+@pytest.mark.ray
+@pytest.mark.skipif(not os.environ.get("RAY_ADDRESS"), reason="needs a Ray head at RAY_ADDRESS")
+def test_scale_parallel_on_ray(tmp_path):
+    # 15 s: on a busy 2-core machine the two Ray workers take 9 to 16 s to start.
+    argv = ["run", "--sections", "scale_parallel", "--parallel-rows", "2000",
+            "--scale-budget", "15", "--results-dir", str(tmp_path)]  # fmt: skip
+    assert main(argv) == 0
+    (record,) = _section(tmp_path, "scale_parallel")
+    assert record["rows"] == 2000
+    assert record["concurrent_trials"] == 2
+    assert record["cluster"]["message"].startswith("connected to the Ray cluster at 127.0.0.1")
+    for name in ("ours", "ray"):
+        assert "error" not in record[name], record[name]
+        assert record[name]["trials"] >= 1, name
+    assert "connect" not in record["ours"]
+    assert record["ray"]["connect"] >= 0
+    assert "### Scale with the Ray backend" in render(tmp_path)
+
+
+def _parallel_record(rows, ours, ray):
+    loads = {"load_before": [1.0, 1.0, 1.0], "load_after": [1.5, 1.0, 1.0]}
+    return {
+        "section": "scale_parallel",
+        "session": "20261205-110000-abcdef",
+        "time": "2026-12-05T11:00:00+0000",
+        "dataset": "adult-like",
+        "rows": rows,
+        "frame_bytes": 2**20 * rows // 10_000,
+        "budget": 30.0,
+        "concurrent_trials": 2,
+        "cluster": {"message": "connected to the Ray cluster at 127.0.0.1:6379 (1 node, 2 CPUs)",
+                    "connect_seconds": 3.4},
+        "order": ["ours", "ray"],
+        "ours": {**ours, **loads},
+        "ray": {**ray, **loads},
+    }  # fmt: skip
+
+
+def test_scale_parallel_report_shows_ratios(tmp_path):
+    records = [
+        {"section": "session", "session": "20261205-110000-abcdef", "command": "python -m bench run --sections scale_parallel"},
+        _parallel_record(100_000, {"first_trial": 0.5, "trials": 31, "wall": 30.5, "holdout": 0.91},
+                         {"first_trial": 12.5, "trials": 16, "wall": 32.5, "holdout": 0.9, "connect": 0.01}),
+        _parallel_record(1_000_000, {"first_trial": 2.0, "trials": 10, "wall": 30.0, "holdout": 0.92},
+                         {"error": "BudgetError: no model finished training"}),
+    ]  # fmt: skip
+    (tmp_path / "parallel.jsonl").write_text("".join(json.dumps(r) + "\n" for r in records))
+    text = render(tmp_path)
+    assert "### Scale with the Ray backend (synthetic rows shaped like adult)" in text
+    assert "connected to Ray in 3.4 s: connected to the Ray cluster at 127.0.0.1:6379" in text
+    assert ("| 100,000 | 10 | 0.50 | 60.98 | 60.00 | 0.91 | 12.50 | 29.54 | 45.00 | 0.90 "
+            "| 25.00 | 0.48 |") in text  # fmt: skip
+    assert (
+        "| 1,000,000 | 100 | 2.00 | 20.00 | 19.29 | 0.92 | n/a | n/a | n/a | n/a | n/a | n/a |"
+        in text
+    )
+    assert "- adult-like seed  budget 30.0: ray: BudgetError: no model finished training" in text
+
+
 def test_relative_score_above_one_when_better():
     assert relative_score("roc_auc", 0.9, 0.8) == pytest.approx(1.125)
     assert relative_score("rmse", 10.0, 20.0) == pytest.approx(2.0)
@@ -287,6 +420,7 @@ def test_peers_rejects_fractional_budget(tmp_path):
 def test_default_sections_skip_peers():
     options = build_parser().parse_args(["run"])
     assert "peers" not in options.sections
+    assert "scale_parallel" not in options.sections
     assert "quality" in options.sections
 
 
