@@ -200,6 +200,8 @@ def missing_target_mask(y: pd.Series) -> pd.Series:
     if pd.api.types.is_numeric_dtype(y.dtype) and not pd.api.types.is_bool_dtype(y.dtype):
         values = pd.to_numeric(y, errors="coerce").astype("float64")
         mask = mask | ~np.isfinite(values.fillna(0.0))
+    elif isinstance(y.dtype, pd.StringDtype):
+        mask = mask | y.str.strip().eq("").fillna(False).astype(bool)
     elif pd.api.types.is_object_dtype(y.dtype) or pd.api.types.is_string_dtype(y.dtype):
         text = y.astype("object")
         blank = text.map(lambda value: isinstance(value, str) and value.strip() == "")
