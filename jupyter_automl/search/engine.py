@@ -148,6 +148,9 @@ class FlamlSearch:
         time_offset: float = 0.0,
         best_loss: float = float("inf"),
     ) -> None:
+        # ``time_offset`` is the run's elapsed time now; trial times count from here,
+        # not from ``start``, which runs after loading FLAML and the start listeners.
+        self._offset_taken_at = time.time()
         AutoML, BudgetControlledState = load_flaml()
         self.spec = spec
         self.automl = AutoML()
@@ -312,7 +315,7 @@ class FlamlSearch:
             loss=loss,
             metric_value=self.spec.metric.loss_to_value(loss),
             cost=float(record["trial_time"]),
-            wall_time=self._time_offset + (time.time() - self._started_at),
+            wall_time=self._time_offset + (time.time() - self._offset_taken_at),
             sample_size=int(record.get("sample_size") or len(self._X_train)),
             best_loss=self._best_loss,
             is_best=is_best,

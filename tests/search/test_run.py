@@ -101,6 +101,25 @@ def test_trials_arrive_while_the_search_runs(adult_df, run_dir):
     assert result.best_loss == pytest.approx(min(trial.loss for trial in trials))
 
 
+def test_trial_wall_time_counts_from_run_start(wine_df, run_dir):
+    # A slow start listener delays the search thread; trial times must still count
+    # from the start of the run, as the panel's best-so-far curve shows them.
+    run = ja.Run(wine_df, "cultivar", time_budget=4, run_dir=run_dir)
+    seen: list[tuple[float, float]] = []
+
+    def listen(event):
+        if isinstance(event, SearchStarted):
+            time.sleep(1.0)
+        if isinstance(event, TrialFinished):
+            seen.append((event.trial.wall_time, time.time() - run._started_at))
+
+    run.add_listener(listen)
+    run.start().wait()
+    assert seen
+    for wall_time, observed in seen:
+        assert observed - 0.5 < wall_time <= observed + 0.01
+
+
 def test_search_ends_near_its_budget(adult_df, run_dir):
     started = time.time()
     ja.automl(adult_df, "income", time_budget=5, run_dir=run_dir, progress=False)
