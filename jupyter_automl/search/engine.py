@@ -43,6 +43,8 @@ logger = logging.getLogger(__name__)
 # How often the monitor thread reads the trial log and adjusts the budget, in seconds.
 POLL_INTERVAL = 0.1
 # Seconds kept free at the end of the budget for scoring the holdout and saving the run.
+# NOTE: a constant, so too little on large data: on 1,000,000 rows scoring the 200,000
+# holdout rows and saving took 1.9 s, and such runs end up to 8% over their budget.
 FINISH_RESERVE = 0.3
 # Minimum search time given to FLAML, in seconds, so that a first trial can run
 # even when loading the libraries used up the budget. Without it no model would
