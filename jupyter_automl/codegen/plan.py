@@ -212,8 +212,8 @@ def trained_params(fitted: Any) -> dict[str, Any]:
     FLAML 2.8 stops a LightGBM or XGBoost trial that reaches its time limit through
     a callback, but lowers ``n_estimators`` only when the booster reports a best
     iteration above 0, which an XGBoost booster stopped by time does not. The
-    trial's validation loss is that of the trees actually built; refitting with the
-    configured count could take many times longer and give a different model.
+    trial's validation loss is that of the trees actually built. Refitting with the
+    configured count could take many times longer and would give a different model.
     """
     params = fitted.get_params()
     configured = params.get("n_estimators")

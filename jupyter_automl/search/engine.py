@@ -43,8 +43,8 @@ logger = logging.getLogger(__name__)
 # How often the monitor thread reads the trial log and adjusts the budget, in seconds.
 POLL_INTERVAL = 0.1
 # Seconds kept free at the end of the budget for scoring the holdout and saving the run.
-# NOTE: a constant, so too little on large data: on 1,000,000 rows scoring the 200,000
-# holdout rows and saving took 1.9 s, and such runs end up to 8% over their budget.
+# NOTE: a constant, which is too little on large data. On 1,000,000 rows, scoring the
+# 200,000 holdout rows and saving took 1.9 s, and such runs ended up to 8% over budget.
 FINISH_RESERVE = 0.3
 # Minimum search time given to FLAML, in seconds, so that a first trial can run
 # even when loading the libraries used up the budget. Without it no model would
@@ -150,8 +150,8 @@ class FlamlSearch:
         time_offset: float = 0.0,
         best_loss: float = float("inf"),
     ) -> None:
-        # ``time_offset`` is the run's elapsed time now; trial times count from here,
-        # not from ``start``, which runs after loading FLAML and the start listeners.
+        # ``time_offset`` is the run's elapsed time now. Trial times count from here, not
+        # from ``start``, because ``start`` runs after loading FLAML and the start listeners.
         self._offset_taken_at = time.time()
         AutoML, BudgetControlledState = load_flaml()
         self.spec = spec

@@ -27,7 +27,7 @@ def test_refit_stays_within_budget(tmp_path):
 
 
 @pytest.mark.parametrize("learner", ["xgboost", "lgbm"])
-def test_a_trial_stopped_by_time_is_refitted_with_the_trees_it_built(learner):
+def test_time_stopped_trial_refits_built_trees(learner):
     # FLAML's own estimator, given far too little time for the configured trees: the
     # plan must ask for the trees the trial built, which its validation loss scored.
     from flaml.automl.model import LGBMEstimator, XGBoostSklearnEstimator

@@ -1,8 +1,8 @@
 """The monitor's budget rule: how much time FLAML may give the next trial.
 
-These tests set the state the monitor reads (the deadline, FLAML's start time and the
-trials so far) on a real ``FlamlSearch`` and check the search budget it writes into
-FLAML's state, which FLAML turns into the next trial's time limit.
+These tests set the state that the monitor reads (the deadline, FLAML's start time and
+the trials so far) on a real ``FlamlSearch``. They check the search budget it writes
+into FLAML's state, from which FLAML sets the next trial's time limit.
 """
 
 import time
@@ -54,10 +54,10 @@ def next_trial_limit(search: FlamlSearch, elapsed: float, seconds_left: float) -
     return search.automl._state.time_budget - elapsed
 
 
-def test_a_late_trial_leaves_room_for_its_own_refit(search):
-    # The best trial so far is cheap, so the search may run to near the deadline; but a
-    # trial that starts 10 s before it must not take so long that, were it the best,
-    # its refit would no longer fit.
+def test_late_trial_leaves_room_for_refit(search):
+    # The best trial so far is cheap, so the search may run to near the deadline. But a
+    # trial that starts 10 s before the deadline must leave time for its own refit,
+    # should it turn out the best.
     search.trials = [trial(0, loss=0.2, cost=0.1)]
     seconds_left = 10.0
     limit = next_trial_limit(search, elapsed=BUDGET - seconds_left, seconds_left=seconds_left)
@@ -67,7 +67,7 @@ def test_a_late_trial_leaves_room_for_its_own_refit(search):
     assert limit < 0.5 * seconds_left
 
 
-def test_the_best_trials_refit_still_ends_the_search(search):
+def test_best_trial_refit_ends_search(search):
     # An expensive best trial needs a long refit: the search ends before the trial
     # limit above would.
     search.trials = [trial(0, loss=0.3, cost=0.1), trial(1, loss=0.2, cost=5.0)]
@@ -77,7 +77,7 @@ def test_the_best_trials_refit_still_ends_the_search(search):
     assert limit == pytest.approx(expected, abs=0.05)
 
 
-def test_an_early_trial_may_take_over_a_third_of_the_budget(search):
+def test_early_trial_gets_over_a_third(search):
     # Its refit takes a third more than the trial (all rows instead of 90%, plus a
     # fifth), so a trial may use up to 1 / 2.33 of the time left.
     search.trials = [trial(0, loss=0.2, cost=0.1)]

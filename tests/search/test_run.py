@@ -102,8 +102,8 @@ def test_trials_arrive_while_the_search_runs(adult_df, run_dir):
 
 
 def test_trial_wall_time_counts_from_run_start(wine_df, run_dir):
-    # A slow start listener delays the search thread; trial times must still count
-    # from the start of the run, as the panel's best-so-far curve shows them.
+    # A slow start listener delays the search thread. Trial times must still count
+    # from the start of the run, because the panel's best-so-far curve plots them.
     run = ja.Run(wine_df, "cultivar", time_budget=4, run_dir=run_dir)
     seen: list[tuple[float, float]] = []
 
