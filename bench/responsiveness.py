@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import queue
+import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -84,8 +85,12 @@ def run_cell_latency(writer: ResultWriter, options: Any) -> None:
     """Write latency percentiles of a trivial cell: idle, during ours, during raw FLAML."""
     from jupyter_client.manager import KernelManager
 
-    # Unix-domain sockets: the kernel opens no network port at all.
-    manager = KernelManager(kernel_name="python3", transport="ipc", ip="127.0.0.1")
+    # Unix-domain sockets: the kernel opens no network port at all. With "ipc", ``ip`` is
+    # the sockets' path prefix, so they go to a temporary folder, not the kernel's cwd.
+    sockets = tempfile.TemporaryDirectory(prefix="jupyter-automl-kernel-")
+    manager = KernelManager(
+        kernel_name="python3", transport="ipc", ip=os.path.join(sockets.name, "kernel")
+    )
     env = {
         **os.environ,
         "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
@@ -118,6 +123,7 @@ def run_cell_latency(writer: ResultWriter, options: Any) -> None:
     finally:
         client.stop_channels()
         manager.shutdown_kernel(now=True)
+        sockets.cleanup()
 
 
 def _latency_during(client: Any, name: str, budget: float) -> dict[str, Any]:
