@@ -237,8 +237,8 @@ def _distinct_present(values: pd.Series) -> pd.Series:
 
     The checks that call this test every value in Python. On the distinct values of a
     text column they return the same result, and on 200,000 rows of adult-like data
-    they took 12 s when given every row. Object columns keep every value, because ``unique`` would
-    merge values that compare equal across types (``True`` and ``1``).
+    they took 12 s when given every row. Object columns keep every value, because
+    ``unique`` would merge values that compare equal across types (``True`` and ``1``).
     """
     present = values.dropna()
     if isinstance(present.dtype, pd.StringDtype):

@@ -341,7 +341,15 @@ class FlamlSearch:
 
     def _search_end(self) -> float:
         """Return the time at which the search must end to leave room for the final refit."""
-        return self._deadline - self._refit_reserve() - OVERRUN_SHARE * self.spec.time_budget
+        return self._work_end() - (self._refit_reserve() - FINISH_RESERVE)
+
+    def _work_end(self) -> float:
+        """Return the time by which trials and the final refit must be done.
+
+        What follows is kept free: scoring and saving, and the overrun of a trial that
+        cannot be stopped.
+        """
+        return self._deadline - FINISH_RESERVE - OVERRUN_SHARE * self.spec.time_budget
 
     def _apply_budget(self) -> None:
         """Set the time FLAML may search, which also caps the trial it starts next.
@@ -364,7 +372,7 @@ class FlamlSearch:
         if not self.trials:
             return  # the budget is lowered only once a first trial has given a model
         now = time.time()
-        time_left = self._deadline - FINISH_RESERVE - OVERRUN_SHARE * self.spec.time_budget - now
+        time_left = self._work_end() - now
         full_size = max(trial.sample_size for trial in self.trials)
         trial_end = now + max(time_left, 0.0) / (1 + self._refit_seconds(1.0, full_size))
         state.search_limit = max(min(self._search_end(), trial_end) - flaml_start, 0.0)
